@@ -1,0 +1,213 @@
+r"""The two expectations of the lecture.
+
+* ``E_b[X]`` — :class:`ExampleMean`, the uniform average over the n training examples b.
+* ``E_{ΔΦ∼P_η}[X]`` — :class:`StationaryMean`, the expectation over the stationary law P_η of
+  the SGD state ΔΦ.
+
+Both stay unevaluated (they are symbols for averages, not numbers) and keep all their state in
+``args``. ``expand()`` means linearity: sums are split and factors that do not depend on the
+averaged variable are pulled out.
+
+>>> from derive.symbols import g_b, H_b, DeltaPhi, eta
+>>> from derive.expectation import E_b, E_P
+>>> from derive.scalar import inner
+>>> from derive.printing import latex
+>>> latex(E_P(E_b(inner(g_b, DeltaPhi))))
+'E_{\\Delta\\Phi \\sim P_\\eta} E_{b} g_{b}^\\top \\Delta\\Phi'
+>>> E_b(2 * eta * inner(g_b, DeltaPhi)).expand() == 2 * eta * E_b(inner(g_b, DeltaPhi))
+True
+
+Semantics. Inside ``E_P``, an ``E_b`` is the expectation over the example b drawn *together
+with* ΔΦ in one SGD step (the conditional average given ΔΦ). Only the hypothesis
+``independence`` (b drawn fresh, independent of ΔΦ) turns it into the plain average, so that
+``E_P E_b[f(ΔΦ) h(b)] = E_P[f(ΔΦ)] E_b[h(b)]``. The average in the *definition* of the training
+loss, L(Φ) = E_b L_b(Φ), is always plain: it is built with ``plain=True``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sympy import Add, Basic, Expr, MatAdd, MatMul, Mul, S, sympify
+from sympy.logic.boolalg import BooleanAtom, false, true
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from derive.symbols import DeltaPhi, ExampleMatrix, ExampleVector, StateVector, eta
+
+__all__ = [
+    "E_P",
+    "E_b",
+    "ExampleMean",
+    "ExampleMeanMatrix",
+    "StationaryMean",
+    "StationaryMeanMatrix",
+    "depends_on_example",
+    "depends_on_state",
+]
+
+
+def depends_on_example(expr: Basic) -> bool:
+    """Does ``expr`` mention a per-example quantity outside every ``E_b``?"""
+    if isinstance(expr, ExampleMean):
+        return False
+    if isinstance(expr, ExampleVector | ExampleMatrix):
+        return True
+    from derive.losses import ExampleLoss
+
+    if isinstance(expr, ExampleLoss):
+        return True
+    return any(depends_on_example(a) for a in expr.args)
+
+
+def depends_on_state(expr: Basic) -> bool:
+    """Does ``expr`` mention the random state ΔΦ outside every ``E_P``?"""
+    if isinstance(expr, StationaryMean):
+        return False
+    if isinstance(expr, StateVector):
+        return True
+    from derive.losses import ConvergedLoss
+
+    if isinstance(expr, ConvergedLoss):
+        return False
+    return any(depends_on_state(a) for a in expr.args)
+
+
+def _split_constant(term: Basic, depends: Any) -> tuple[Expr, Basic]:
+    """Split a product into (scalar factor free of the averaged variable, the rest)."""
+    if not isinstance(term, Mul | MatMul):
+        return S.One, term
+    const = [a for a in term.args if not isinstance(a, MatrixExpr) and not depends(a)]
+    if not const:
+        return S.One, term
+    rest = [a for a in term.args if a not in const]
+    if isinstance(term, MatMul):
+        return Mul(*const), MatMul(*rest) if len(rest) > 1 else rest[0]
+    return Mul(*const), Mul(*rest)
+
+
+class _Mean:
+    """Shared linearity for both expectations (``expand`` = linearity)."""
+
+    args: tuple[Basic, ...]
+
+    def _rebuild(self, body: Basic) -> Basic:
+        raise NotImplementedError
+
+    def _depends(self, expr: Basic) -> bool:
+        raise NotImplementedError
+
+    def expand(self, **hints: Any) -> Basic:  # type: ignore[override]
+        body = self.args[0].expand(**hints) if hints.get("deep", True) else self.args[0]
+        if isinstance(body, Add | MatAdd):
+            return type(body)(*[self._rebuild(a).expand(**hints) for a in body.args])
+        const, rest = _split_constant(body, self._depends)
+        if const != 1:
+            return const * self._rebuild(rest)
+        return self._rebuild(body)
+
+
+class ExampleMean(_Mean, Expr):
+    """E_b[X]: the uniform average of X over the training examples b = 1..n.
+
+    ``args = (X, plain)``; ``plain`` marks the always-plain average of a definition.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, expr: Basic, plain: BooleanAtom = false) -> ExampleMean:
+        return Basic.__new__(cls, sympify(expr), plain)
+
+    @property
+    def expr(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def plain(self) -> bool:
+        return bool(self.args[1])
+
+    def _rebuild(self, body: Basic) -> Basic:
+        return E_b(body, plain=self.plain)
+
+    def _depends(self, expr: Basic) -> bool:
+        return depends_on_example(expr)
+
+    def _latex(self, printer: Any) -> str:
+        return "E_{b} " + _body_latex(printer, self.expr)
+
+
+class ExampleMeanMatrix(ExampleMean, MatrixExpr):
+    """E_b[M] for a vector- or matrix-valued M."""
+
+    @property
+    def shape(self) -> tuple[Expr, Expr]:
+        return self.expr.shape
+
+
+class StationaryMean(_Mean, Expr):
+    """E_{ΔΦ∼P_η}[X]: the expectation over the stationary law P_η of the state ΔΦ.
+
+    ``args = (X, ΔΦ, η)``.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, expr: Basic, state: StateVector = DeltaPhi, rate: Expr = eta) -> StationaryMean:
+        return Basic.__new__(cls, sympify(expr), state, sympify(rate))
+
+    @property
+    def expr(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def state(self) -> StateVector:
+        return self.args[1]
+
+    @property
+    def rate(self) -> Expr:
+        return self.args[2]
+
+    def _rebuild(self, body: Basic) -> Basic:
+        return E_P(body, self.state, self.rate)
+
+    def _depends(self, expr: Basic) -> bool:
+        return depends_on_state(expr)
+
+    def _latex(self, printer: Any) -> str:
+        rate = printer._print(self.rate)
+        sub = rate if rate.startswith("\\") and rate[1:].isalpha() else "{" + rate + "}"
+        law = rf"{printer._print(self.state)} \sim P_{sub}"
+        return f"E_{{{law}}} " + _body_latex(printer, self.expr)
+
+
+class StationaryMeanMatrix(StationaryMean, MatrixExpr):
+    """E_{ΔΦ∼P_η}[M] for a vector- or matrix-valued M."""
+
+    @property
+    def shape(self) -> tuple[Expr, Expr]:
+        return self.expr.shape
+
+
+def _body_latex(printer: Any, body: Basic) -> str:
+    """The lecture's scope convention: an expectation reaches to the end of its group.
+
+    A bare body needs no brackets; a sum is bracketed so that the scope is explicit.
+    """
+    text = printer._print(body)
+    if isinstance(body, Add | MatAdd):
+        return r"\left[" + text + r"\right]"
+    return text
+
+
+def E_b(expr: Basic, plain: bool = False) -> ExampleMean:
+    """E_b[expr]: the average over the training examples (matrix-valued if expr is)."""
+    flag = true if plain else false
+    if isinstance(expr, MatrixExpr):
+        return ExampleMeanMatrix(expr, flag)
+    return ExampleMean(expr, flag)
+
+
+def E_P(expr: Basic, state: StateVector = DeltaPhi, rate: Expr = eta) -> StationaryMean:
+    """E_{ΔΦ∼P_η}[expr]: the expectation over the stationary law of SGD."""
+    if isinstance(expr, MatrixExpr):
+        return StationaryMeanMatrix(expr, state, rate)
+    return StationaryMean(expr, state, rate)

@@ -1,0 +1,78 @@
+r"""Which hypotheses a line may use, in the form the reduction needs.
+
+>>> from derive.hypotheses import HYPOTHESES
+>>> from verify.context import Context
+>>> ctx = Context.build(("independence", "mean-gradient-zero"), HYPOTHESES)
+>>> ctx.independence, sorted(ctx.mean_zero), ctx.expansion
+(True, ['g_b'], False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import count
+
+from derive.hypotheses import Hypothesis
+from verify.poly import Poly
+
+__all__ = ["Context", "GroupInfo", "UnknownHypothesis"]
+
+
+class UnknownHypothesis(ValueError):
+    """A line names a hypothesis that the proof does not declare."""
+
+
+@dataclass
+class GroupInfo:
+    """An ``E_b``: plain (the uniform average) or coupled with ΔΦ in one SGD step."""
+
+    plain: bool
+    coupled: bool = False
+
+
+@dataclass
+class Context:
+    """The hypotheses of one line, and the bookkeeping of one reduction."""
+
+    names: tuple[str, ...]
+    hypotheses: Mapping[str, Hypothesis]
+    expansion: bool = False
+    independence: bool = False
+    small_eta: bool = False
+    mean_zero: frozenset[str] = frozenset()
+    equations: list[tuple[str, Poly]] = field(default_factory=list)
+    groups: dict[int, GroupInfo] = field(default_factory=dict)
+    limit_log: list[tuple[str, object]] = field(default_factory=list)
+    ids: count = field(default_factory=lambda: count(1))
+
+    @classmethod
+    def build(cls, names: Iterable[str], hypotheses: Mapping[str, Hypothesis]) -> Context:
+        names = tuple(names)
+        unknown = [x for x in names if x not in hypotheses]
+        if unknown:
+            known = ", ".join(sorted(hypotheses))
+            raise UnknownHypothesis(f"unknown hypothesis {unknown[0]!r}; known: {known}")
+        kinds = {hypotheses[x].kind for x in names}
+        mean_zero = frozenset(
+            hypotheses[x].vector or "" for x in names if hypotheses[x].kind == "mean-zero"
+        )
+        return cls(
+            names,
+            hypotheses,
+            expansion="expansion" in kinds,
+            independence="independence" in kinds,
+            small_eta="small-eta" in kinds,
+            mean_zero=mean_zero,
+        )
+
+    def fresh(self) -> int:
+        return next(self.ids)
+
+    def new_group(self, plain: bool, coupled: bool = False) -> int:
+        gid = self.fresh()
+        self.groups[gid] = GroupInfo(plain=plain or self.independence, coupled=coupled)
+        return gid
+
+    def equation_names(self) -> list[str]:
+        return [x for x in self.names if self.hypotheses[x].kind == "equation"]

@@ -1,0 +1,232 @@
+r"""Lowering: a heatcap expression becomes a list of terms (coefficient × network).
+
+``lower(expr, left, right, ctx)`` returns the terms of ``left^T · expr · right``: a matrix-valued
+expression is contracted with two *probe* vectors, a column vector with one, a scalar with none.
+A product glues neighbouring probes; ``E_b`` binds the per-example letters of its body to a new
+group; ``E_{ΔΦ∼P_η}`` replaces ΔΦ by its moments (m for one occurrence, S = E ΔΦΔΦᵀ for two).
+
+>>> from derive.symbols import g_b, H_b, DeltaPhi
+>>> from derive.expectation import E_b, E_P
+>>> from derive.scalar import quadratic_form
+>>> from derive.hypotheses import HYPOTHESES
+>>> from verify.context import Context
+>>> ctx = Context.build(("independence",), HYPOTHESES)
+>>> [(c, [p.kind for p in comps]) for c, comps in lower(E_P(quadratic_form(DeltaPhi, E_b(H_b))), None, None, ctx)]
+[(1, ['cycle'])]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import product
+
+from sympy import (
+    Add,
+    Basic,
+    Expr,
+    Identity,
+    MatAdd,
+    MatMul,
+    Mul,
+    Pow,
+    S,
+    Trace,
+    Transpose,
+    ZeroMatrix,
+    preorder_traversal,
+)
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from derive.expectation import ExampleMean, StationaryMean
+from derive.limits import DerivativeAtZero, LimitAtZero
+from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
+from derive.scalar import Scalar, SquaredNorm
+from derive.sgd import second_order_expansion
+from derive.symbols import (
+    ConstantMatrix,
+    ConstantVector,
+    ExampleMatrix,
+    ExampleVector,
+    StateVector,
+    d,
+)
+from verify.context import Context
+from verify.network import Component, Irreducible, Letter, glue
+
+__all__ = ["Term", "lower", "probe"]
+
+Term = tuple[Expr, tuple[Component, ...]]
+Side = Letter | None
+
+
+def probe(ctx: Context, name: str = "#") -> Letter:
+    """A fresh probe vector (a placeholder end of an open matrix or vector)."""
+    return Letter(name, "vector", tag=ctx.fresh())
+
+
+def _path(*letters: Side) -> list[Term]:
+    return [(S.One, (Component("path", tuple(x for x in letters if x is not None)),))]
+
+
+def _times(a: list[Term], b: list[Term]) -> list[Term]:
+    return [(ca * cb, pa + pb) for (ca, pa), (cb, pb) in product(a, b)]
+
+
+def _glue_terms(terms: list[Term], x: Letter, y: Letter, middle: Letter | None) -> list[Term]:
+    out = []
+    for c, comps in terms:
+        new, trace_of_identity = glue(comps, x, y, middle)
+        out.append((c * d if trace_of_identity else c, tuple(new)))
+    return out
+
+
+def _map_letters(terms: list[Term], f: Callable[[Letter], Letter]) -> list[Term]:
+    return [(c, tuple(p.map_letters(f) for p in comps)) for c, comps in terms]
+
+
+def _leaf(expr: MatrixExpr, left: Side, right: Side, ctx: Context) -> list[Term]:
+    name = str(expr.name)
+    if isinstance(expr, ExampleVector | ConstantVector):
+        letter = Letter(name, "vector", per_example=isinstance(expr, ExampleVector))
+        return _path(left, letter)
+    if isinstance(expr, StateVector):
+        return _path(left, Letter(name, "vector", random=True, tag=ctx.fresh()))
+    if isinstance(expr, ExampleMatrix | ConstantMatrix):
+        letter = Letter(name, "matrix", per_example=isinstance(expr, ExampleMatrix))
+        return _path(left, letter, right)
+    raise Irreducible(f"{name} is a matrix symbol of no declared kind")
+
+
+def _matmul(expr: MatMul, left: Side, right: Side, ctx: Context) -> list[Term]:
+    scalars = [a for a in expr.args if not isinstance(a, MatrixExpr)]
+    mats = [a for a in expr.args if isinstance(a, MatrixExpr)]
+    terms = lower(Mul(*scalars), None, None, ctx)
+    joins = []
+    ends: list[list[Side]] = [[None, None] for _ in mats]
+    ends[0][0], ends[-1][1] = left, right
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != 1:
+            p, q = probe(ctx), probe(ctx)
+            ends[i][1], ends[i + 1][0] = p, q
+            joins.append((p, q))
+    for m, (lo, hi) in zip(mats, ends, strict=True):
+        terms = _times(terms, lower(m, lo, hi, ctx))
+    for p, q in joins:
+        terms = _glue_terms(terms, p, q, None)
+    return terms
+
+
+def _bind_example(terms: list[Term], plain: bool, ctx: Context) -> list[Term]:
+    gid = ctx.new_group(plain)
+
+    def bind(x: Letter) -> Letter:
+        return x.regroup(gid) if x.per_example and x.group is None else x
+
+    return _map_letters(terms, bind)
+
+
+def _coupling_group(comps: tuple[Component, ...], k: int, ctx: Context) -> int | None:
+    """The group whose conditional moments of ΔΦ this E_P needs (None: unconditional)."""
+    if ctx.independence:
+        return None
+    letters = [x for c in comps for x in c.letters]
+    if k and any(x.per_example and x.group is None for x in letters):
+        raise Irreducible("E_{ΔΦ∼P_η} inside E_b without independence")
+    nested = {
+        x.group
+        for x in letters
+        if x.group is not None and not ctx.groups[x.group].plain and not ctx.groups[x.group].coupled
+    }
+    if len(nested) > 1:
+        raise Irreducible("two averages E_b coupled with one ΔΦ (no independence named)")
+    if nested:
+        gid = nested.pop()
+        ctx.groups[gid].coupled = True
+        return gid
+    return ctx.new_group(plain=False, coupled=True) if k else None
+
+
+def _bind_state(term: Term, ctx: Context) -> Term:
+    coeff, comps = term
+    letters = [x for c in comps for x in c.letters]
+    if any(x.random and x.kind != "vector" for x in letters):
+        raise Irreducible("E_{ΔΦ∼P_η} of a loss that is not expanded (name `expansion`)")
+    deltas = [x for x in letters if x.random]
+    if len(deltas) > 2:
+        raise Irreducible(f"a moment of ΔΦ of order {len(deltas)} (only orders <= 2 reduce)")
+    gid = _coupling_group(comps, len(deltas), ctx)
+    per = gid is not None
+    if len(deltas) == 1:
+        m = Letter("m", "vector", per_example=per, moment=True, group=gid)
+        return coeff, tuple(c.map_letters(lambda x: m if x == deltas[0] else x) for c in comps)
+    if len(deltas) == 2:
+        s = Letter("S", "matrix", per_example=per, moment=True, group=gid)
+        new, trace_of_identity = glue(comps, deltas[0], deltas[1], s)
+        return coeff, tuple(new)
+    return term
+
+
+def _example_loss(expr: ExampleLoss, ctx: Context) -> list[Term]:
+    if expr.at_optimum:
+        return [(S.One, (Component("scalar", (Letter("L_b", "scalar", per_example=True),)),))]
+    if ctx.expansion and isinstance(expr.offset, StateVector):
+        return lower(second_order_expansion(expr.offset).rhs, None, None, ctx)
+    opaque = Letter(r"\mathcal{L}_b(\Phi^*+\Delta\Phi)", "scalar", per_example=True, random=True)
+    return [(S.One, (Component("scalar", (opaque,)),))]
+
+
+def _scalar_arith(expr: Expr, ctx: Context) -> list[Term] | None:
+    if isinstance(expr, Add):
+        return [t for a in expr.args for t in lower(a, None, None, ctx)]
+    if isinstance(expr, Mul):
+        terms: list[Term] = [(S.One, ())]
+        for a in expr.args:
+            terms = _times(terms, lower(a, None, None, ctx))
+        return terms
+    if isinstance(expr, Pow) and expr.exp.is_Integer and expr.exp > 0 and not expr.base.is_Atom:
+        return lower(Mul(*([expr.base] * int(expr.exp)), evaluate=False), None, None, ctx)
+    if all(type(node).__module__.startswith("sympy.") for node in preorder_traversal(expr)):
+        return [(expr, ())]
+    return None
+
+
+def lower(expr: Basic, left: Side, right: Side, ctx: Context) -> list[Term]:
+    """The terms of ``left^T · expr · right`` (probes None for a scalar side)."""
+    from verify.limit import lower_derivative, lower_limit
+
+    if isinstance(expr, ZeroMatrix):
+        return []
+    if isinstance(expr, Identity):
+        return _path(left, right)
+    if isinstance(expr, ExampleVector | ConstantVector | StateVector | ExampleMatrix | ConstantMatrix):
+        return _leaf(expr, left, right, ctx)
+    if isinstance(expr, Transpose):
+        return lower(expr.arg, right, left, ctx)
+    if isinstance(expr, MatAdd):
+        return [t for a in expr.args for t in lower(a, left, right, ctx)]
+    if isinstance(expr, MatMul):
+        return _matmul(expr, left, right, ctx)
+    if isinstance(expr, Trace):
+        p, q = probe(ctx), probe(ctx)
+        return _glue_terms(lower(expr.arg, p, q, ctx), p, q, None)
+    if isinstance(expr, ExampleMean):
+        return _bind_example(lower(expr.expr, left, right, ctx), expr.plain, ctx)
+    if isinstance(expr, StationaryMean):
+        return [_bind_state(t, ctx) for t in lower(expr.expr, left, right, ctx)]
+    if isinstance(expr, Scalar):
+        return lower(expr.matrix, None, None, ctx)
+    if isinstance(expr, SquaredNorm):
+        return lower(MatMul(Transpose(expr.vector), expr.vector), None, None, ctx)
+    if isinstance(expr, ExampleLoss):
+        return _example_loss(expr, ctx)
+    if isinstance(expr, TrainingLoss | ConvergedLoss):
+        return lower(expr.doit(), left, right, ctx)
+    if isinstance(expr, LimitAtZero):
+        return lower_limit(expr, ctx)
+    if isinstance(expr, DerivativeAtZero):
+        return lower_derivative(expr, ctx)
+    if isinstance(expr, Expr) and not isinstance(expr, MatrixExpr):
+        terms = _scalar_arith(expr, ctx)
+        if terms is not None:
+            return terms
+    raise Irreducible(f"no reduction for {type(expr).__name__}")

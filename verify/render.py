@@ -1,0 +1,85 @@
+r"""LaTeX for canonical polys: the reduced residual that a refutation shows.
+
+Moments of ΔΦ print as m = E_{ΔΦ∼P_η} ΔΦ and S = E_{ΔΦ∼P_η} ΔΦ ΔΦᵀ (m_b, S_b: conditional on
+the example b, when independence is not assumed). A monomial with several averages prints them
+with separate indices b_1, b_2, ….
+
+>>> from derive.symbols import H_b, DeltaPhi
+>>> from derive.expectation import E_b, E_P
+>>> from derive.scalar import quadratic_form
+>>> from derive.hypotheses import HYPOTHESES
+>>> from verify.canonical import canonical
+>>> from verify.context import Context
+>>> ctx = Context.build(("independence",), HYPOTHESES)
+>>> render_poly(canonical(E_P(quadratic_form(DeltaPhi, E_b(H_b))), ctx))
+'E_{b} \\operatorname{tr}\\left(H_{b} S\\right)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from derive.printing import latex
+from verify.poly import Poly
+
+__all__ = ["MOMENT_LEGEND", "render_poly"]
+
+MOMENT_LEGEND = (
+    r"m = E_{\Delta\Phi \sim P_\eta} \Delta\Phi,\quad "
+    r"S = E_{\Delta\Phi \sim P_\eta} \Delta\Phi \Delta\Phi^\top"
+)
+
+_NAMES = {"L_b": r"\mathcal{L}_{b}(\Phi^*)", "u": "u", "v": "v"}
+
+
+def _letter(letter: tuple[Hashable, ...], index: dict[int, str]) -> str:
+    name, _kind, per_example, _random, moment, label = letter
+    sub = index.get(label, "b") if isinstance(label, int) and label >= 0 else "b"
+    base = _NAMES.get(str(name), str(name))
+    if moment:
+        return f"{name}_{{{sub}}}" if per_example else str(name)
+    if per_example and base.endswith("_b"):
+        return base[:-2] + "_{" + sub + "}"
+    if per_example:
+        return base.replace("_{b}", "_{" + sub + "}").replace("_b", "_{" + sub + "}")
+    return base
+
+
+def _component(comp: tuple[Hashable, ...], index: dict[int, str]) -> str:
+    kind, body = comp
+    if kind == "o":
+        return r"\lim_{\eta \rightarrow 0}(\cdots)"
+    letters = [_letter(x, index) for x in body]
+    if kind == "s":
+        return letters[0]
+    if kind == "c":
+        return r"\operatorname{tr}\left(" + " ".join(letters) + r"\right)"
+    return letters[0] + r"^\top " + " ".join(letters[1:])
+
+
+def _monomial(key: tuple[Hashable, ...]) -> str:
+    labels = sorted(
+        {x[5] for comp in key if comp[0] != "o" for x in comp[1] if x[5] >= 0}
+    )
+    index = {lab: ("b" if len(labels) == 1 else f"b_{i + 1}") for i, lab in enumerate(labels)}
+    prefix = "".join(f"E_{{{index[lab]}}} " for lab in labels)
+    return prefix + " ".join(_component(c, index) for c in key)
+
+
+def render_poly(p: Poly) -> str:
+    """LaTeX for Σ coefficient · monomial (``0`` for the zero poly)."""
+    if p.is_zero():
+        return "0"
+    parts = []
+    for key, c in p.items():
+        mono = _monomial(key)
+        if not mono:
+            parts.append(latex(c))
+        elif c == 1:
+            parts.append(mono)
+        elif c == -1:
+            parts.append("- " + mono)
+        else:
+            text = latex(c)
+            parts.append((r"\left(" + text + r"\right)" if c.is_Add else text) + " " + mono)
+    return " + ".join(parts).replace("+ -", "- ").replace("+ - ", "- ")

@@ -1,0 +1,147 @@
+r"""What the checker returns: frozen result objects, never bare booleans.
+
+Each object has ``to_json()``; the text report and ``--json`` are made from the same objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Certificate", "Counterexample", "LineResult", "ProofReport", "Status", "StepResult", "worst"]
+
+Status = Literal["verified", "refuted", "unknown"]
+_RANK = {"verified": 0, "unknown": 1, "refuted": 2}
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The worst status of a list (refuted > unknown > verified); verified when empty."""
+    return max(statuses, key=_RANK.__getitem__, default="verified")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Why a line is verified: lhs − rhs = Σ λ_i (lhs_i − rhs_i) over the named equations.
+
+    ``rewrites`` are the hypotheses used as rules (expansion, mean-zero, independence,
+    small-eta-limit); ``limits`` are the multiples of equations used inside limits.
+    """
+
+    equations: tuple[tuple[str, str], ...]
+    rewrites: tuple[str, ...]
+    limits: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "equations": [{"hypothesis": n, "multiplier": m} for n, m in self.equations],
+            "rewrites": list(self.rewrites),
+            "limits": [{"hypothesis": n, "multiplier": m} for n, m in self.limits],
+        }
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """An exact instance satisfying every named hypothesis on which the two sides differ."""
+
+    instance: dict[str, Any]
+    lhs: str
+    rhs: str
+    violates: tuple[str, ...]
+    where: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.instance,
+            "where": self.where,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "violates": list(self.violates),
+        }
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """The verdict on one line of a proof."""
+
+    step: str
+    index: int
+    latex: str
+    uses: tuple[str, ...]
+    status: Status
+    residual: str | None = None
+    certificate: Certificate | None = None
+    counterexample: Counterexample | None = None
+    reason: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "line": self.index,
+            "latex": self.latex,
+            "source": self.source,
+            "status": self.status,
+            "uses": list(self.uses),
+            "residual": self.residual,
+            "certificate": self.certificate.to_json() if self.certificate else None,
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "reason": self.reason,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdicts on the lines of one step; its status is the worst of its lines."""
+
+    id: str
+    title: str
+    lines: tuple[LineResult, ...]
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        return worst([line.status for line in self.lines])
+
+    def to_json(self) -> dict[str, Any]:
+        uses = sorted({u for line in self.lines for u in line.uses})
+        first = next((x for x in self.lines if x.status != "verified"), None)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "uses": uses,
+            "assumptions": list(self.assumptions),
+            "residual": first.residual if first else None,
+            "counterexample": first.counterexample.to_json()
+            if first and first.counterexample
+            else None,
+            "certificate": None,
+            "lines": [line.to_json() for line in self.lines],
+        }
+
+
+@dataclass(frozen=True)
+class ProofReport:
+    """The verdict on a whole proof."""
+
+    title: str
+    theorem: str
+    steps: tuple[StepResult, ...]
+    assumptions: tuple[str, ...]
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "verified" for s in self.steps)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "theorem": self.theorem,
+            "ok": self.ok,
+            "steps": [s.to_json() for s in self.steps],
+            "assumptions": list(self.assumptions),
+            **dict(self.extra),
+        }
