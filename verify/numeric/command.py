@@ -1,0 +1,122 @@
+"""``heatcap numeric DATA.csv --eta ETA``: the stationary law of SGD on least squares.
+
+The subcommand is registered by ``verify/cli.py`` with :func:`add_arguments`
+and :func:`run`.  DATA is a numeric CSV file, features first and the target
+in the last column, with an optional header row.  Cells are read exactly.
+
+Exit codes: 0 on success, 2 on bad input (one line on stderr starting
+``heatcap: error:``, nothing on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from .analysis import Report, analyze
+from .data import read_csv
+from .digits import decimal_string, fraction_string
+from .errors import NumericInputError
+
+__all__ = ["add_arguments", "report_json", "run"]
+
+_NUMBERS = ("L_star", "excess_loss", "slope_at_zero", "second_derivative_at_zero")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``heatcap numeric`` arguments to ``parser``."""
+    parser.add_argument("data", metavar="DATA.csv", help="features, then the target column")
+    parser.add_argument("--eta", required=True, help='learning rate, e.g. "0.01" or "1/100"')
+    parser.add_argument("--dps", type=int, default=50, help="decimal digits (default 50)")
+    parser.add_argument("--exact", action="store_true", help="exact rational arithmetic")
+    parser.add_argument("--float64", action="store_true", help="fast float64 arithmetic")
+    parser.add_argument("--intercept", action="store_true", help="append a constant feature")
+    parser.add_argument("--order", type=int, default=4, help="Taylor order (default 4)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``heatcap numeric``; returns the exit code."""
+    try:
+        if args.exact and args.float64:
+            raise NumericInputError("--exact and --float64 exclude each other")
+        mode = "exact" if args.exact else "float64" if args.float64 else "mp"
+        progress = _progress_bar(enabled=not args.json and sys.stderr.isatty())
+        report = analyze(read_csv(args.data, intercept=args.intercept), args.eta, mode=mode,
+                         dps=args.dps, order=args.order, progress=progress)
+        progress("")
+    except NumericInputError as exc:
+        print(f"heatcap: error: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(report_json(report), indent=2) if args.json else human_report(report)
+    print(text)
+    return 0
+
+
+def report_json(report: Report) -> dict[str, object]:
+    """The ``--json`` object: numbers as decimal strings with all their digits."""
+    digits = report.dps
+    values = dict(zip(_NUMBERS, (report.loss_star, report.excess_loss, report.slope_at_zero,
+                                 report.second_derivative_at_zero), strict=True))
+    rate = report.eta_crit
+    out: dict[str, object] = {
+        "mode": report.mode, "n": report.n, "d": report.d,
+        "eta": decimal_string(report.eta, digits), "dps": digits,
+        **{k: decimal_string(v, digits) for k, v in values.items()},
+        "eta_crit": decimal_string(rate.eta_crit, digits),
+        "eta_crit_bounds": [decimal_string(rate.lower, digits),
+                            decimal_string(rate.upper, digits)],
+        "certified_digits": report.certified_digits,
+        "eta_crit_certified_digits": report.eta_crit_digits,
+        "taylor": [decimal_string(c, digits) for c in report.taylor],
+        "crossval": list(report.crossval),
+    }
+    if report.mode == "exact":
+        out["exact"] = {"eta": fraction_string(report.eta),
+                        **{k: fraction_string(v) for k, v in values.items()},
+                        "taylor": [fraction_string(c) for c in report.taylor]}
+    return out
+
+
+def human_report(report: Report) -> str:
+    """A readable summary of the report."""
+    j, width = report_json(report), min(report.dps, 30)
+
+    def short(text: object) -> str:
+        return decimal_string(text, width)
+
+    lines = [
+        f"heatcap numeric ({report.mode}, {report.dps} digits): n = {report.n}, d = {report.d}",
+        f"  learning rate η          {short(j['eta'])}",
+        f"  L*                       {short(j['L_star'])}",
+        f"  L(η) − L*                {short(j['excess_loss'])}",
+        f"  L'(0) = ¼ tr C           {short(j['slope_at_zero'])}",
+        f"  L''(0)                   {short(j['second_derivative_at_zero'])}",
+        f"  η_c                      {short(j['eta_crit'])}",
+        f"  bounds on η_c            [{short(j['eta_crit_bounds'][0])}, "  # type: ignore[index]
+        f"{short(j['eta_crit_bounds'][1])}]",  # type: ignore[index]
+        f"  certified digits         {report.certified_digits} (η_c: {report.eta_crit_digits})",
+        "  Taylor coefficients c_k = L^(k)(0)/k!:",
+        *(f"    c_{k} = {short(c)}" for k, c in enumerate(j["taylor"], 1)),  # type: ignore[arg-type]
+        "  cross-validation:",
+        *(f"    {r['step']} line {r['line']}: {r['agree_digits']} digits agree"
+          for r in report.crossval),
+    ]
+    return "\n".join(lines)
+
+
+def _progress_bar(*, enabled: bool) -> Callable[[str], None]:
+    """A one-line progress indicator on stderr (a no-op when disabled)."""
+    steps = [0]
+
+    def show(stage: str) -> None:
+        if not enabled:
+            return
+        steps[0] += 1
+        text = f"heatcap: [{'#' * steps[0]:<8}] {stage}" if stage else ""
+        sys.stderr.write(f"\r\033[K{text}")
+        sys.stderr.flush()
+
+    return show
