@@ -23,6 +23,7 @@ from typing import Protocol
 import flint
 import numpy as np
 
+from .errors import NumericInputError
 from .floatsolve import EigenSolver, FloatModel
 from .model import ExactModel, MpModel, mp_matmul
 from .refine import solve_refined
@@ -90,7 +91,12 @@ class ExactBackend:
         sandwich = self._matrix("sandwich", upper) * self.number(eta)
         system = self._matrix("lyapunov", upper) - sandwich
         y = flint.fmpq_mat(len(upper), 1, [rhs[i, j] for i, j in upper])
-        s = system.solve(y)
+        try:
+            s = system.solve(y)
+        except ZeroDivisionError:
+            raise NumericInputError(
+                f"η = {eta} is at the critical learning rate (L − ηM is singular); "
+                "the stationary second moment is infinite") from None
         out = flint.fmpq_mat(d, d)
         for k, (i, j) in enumerate(upper):
             out[i, j] = out[j, i] = s[k, 0]

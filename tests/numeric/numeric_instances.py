@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-import pytest
 
 from verify.numeric import LeastSquaresData
 
@@ -17,7 +16,3 @@ def random_least_squares(seed: int, n: int, d: int) -> LeastSquaresData:
     y = [Fraction(int(v), 100) for v in rng.integers(-300, 300, n)]
     return LeastSquaresData.from_arrays(x, y)
 
-
-@pytest.fixture(scope="session")
-def small_data() -> LeastSquaresData:
-    return random_least_squares(7, 12, 3)

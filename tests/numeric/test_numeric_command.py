@@ -1,0 +1,122 @@
+"""``heatcap numeric`` through add_arguments/run: JSON output and every bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verify.numeric.command import add_arguments, run
+from verify.numeric.digits import agree_digits
+
+ROWS = "x1,x2,y\n1,0,1\n0,1,0\n1,1,2\n2,1,2\n0.5,-1,0.25\n"
+
+
+def invoke(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="heatcap numeric")
+    add_arguments(parser)
+    return run(parser.parse_args(list(argv)))
+
+
+def write(tmp_path: Path, text: str, name: str = "data.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def by_hand() -> dict[str, Fraction]:
+    """L* and ¼ tr C of ROWS by plain Fraction arithmetic (normal equations, Cramer)."""
+    data = [[Fraction(c) for c in line.split(",")] for line in ROWS.splitlines()[1:]]
+    x, y = [r[:2] for r in data], [r[2] for r in data]
+    g = [[sum(a[i] * a[j] for a in x) for j in range(2)] for i in range(2)]
+    v = [sum(a[i] * t for a, t in zip(x, y, strict=True)) for i in range(2)]
+    det = g[0][0] * g[1][1] - g[0][1] * g[1][0]
+    phi = [(v[0] * g[1][1] - g[0][1] * v[1]) / det, (g[0][0] * v[1] - g[1][0] * v[0]) / det]
+    r = [a[0] * phi[0] + a[1] * phi[1] - t for a, t in zip(x, y, strict=True)]
+    n = len(r)
+    trace_c = sum(e * e * (a[0] ** 2 + a[1] ** 2) for e, a in zip(r, x, strict=True)) / n
+    return {"L_star": sum(e * e for e in r) / (2 * n), "slope": trace_c / 4}
+
+
+def brute_eta_crit() -> float:
+    x = np.array([[float(c) for c in line.split(",")[:2]] for line in ROWS.splitlines()[1:]])
+    h = x.T @ x / len(x)
+    a = np.kron(np.eye(2), h) + np.kron(h, np.eye(2))
+    b = sum(np.kron(np.outer(v, v), np.outer(v, v)) for v in x) / len(x)
+    return float(1 / max(abs(np.linalg.eigvals(np.linalg.solve(a, b)))))
+
+
+KEYS = {"n", "d", "eta", "dps", "L_star", "excess_loss", "slope_at_zero",
+        "second_derivative_at_zero", "eta_crit", "eta_crit_bounds", "certified_digits",
+        "taylor", "crossval"}
+
+
+@pytest.mark.parametrize("flag", [[], ["--exact"]])
+def test_json_keys_and_values(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              flag: list[str]) -> None:
+    code = invoke(write(tmp_path, ROWS), "--eta", "1/100", "--dps", "30", "--json",
+                  "--order", "3", *flag)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and set(out) >= KEYS
+    expected = by_hand()
+    assert (out["n"], out["d"], out["dps"]) == (5, 2, 30)
+    assert agree_digits(Fraction(out["L_star"]), expected["L_star"], 30) >= 29
+    assert agree_digits(Fraction(out["slope_at_zero"]), expected["slope"], 30) >= 29
+    assert agree_digits(Fraction(out["eta_crit"]), brute_eta_crit(), 30) >= 12
+    low, high = (Fraction(v) for v in out["eta_crit_bounds"])
+    assert low <= Fraction(out["eta_crit"]) <= high
+    assert len(out["taylor"]) == 3 and out["certified_digits"] >= 28
+    if flag:
+        assert Fraction(out["exact"]["slope_at_zero"]) == expected["slope"]
+        assert Fraction(out["exact"]["L_star"]) == expected["L_star"]
+
+
+def test_human_report_and_intercept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert invoke(write(tmp_path, ROWS), "--eta", "0.01", "--dps", "20", "--intercept") == 0
+    text = capsys.readouterr()
+    assert "n = 5, d = 3" in text.out and "L'(0)" in text.out and text.err == ""
+
+
+BAD = [
+    ("missing", None, ["--eta", "0.01"], "cannot read"),
+    ("empty", "", ["--eta", "0.01"], "no data rows"),
+    ("ragged", "1,2,3\n4,5\n1,1,1\n2,2,2\n", ["--eta", "0.01"], "row 2 has 2 cells; expected 3"),
+    ("text", "1,2,3\n4,abc,6\n1,1,1\n2,0,1\n", ["--eta", "0.01"], "'abc' in row 2"),
+    ("nan", "1,2,3\n4,nan,6\n1,1,1\n2,0,1\n", ["--eta", "0.01"], "not finite"),
+    ("inf", "1,2,3\n4,-inf,6\n1,1,1\n2,0,1\n", ["--eta", "0.01"], "not finite"),
+    ("short", "1,2,3\n4,5,6\n", ["--eta", "0.01"], "fewer rows than columns"),
+    ("singular", "1,0,3\n4,0,6\n1,0,1\n2,0,1\n", ["--eta", "0.01"],
+     "E_b H_b is singular (rank 1 < d = 2)"),
+    ("eta0", ROWS, ["--eta", "0"], "learning rate must be positive"),
+    ("etaneg", ROWS, ["--eta=-1/10"], "learning rate must be positive"),
+    ("etabig", ROWS, ["--eta", "5"], "at or beyond the critical learning rate η_c ="),
+    ("etatext", ROWS, ["--eta", "fast"], "not a number"),
+    ("dps0", ROWS, ["--eta", "0.01", "--dps", "0"], "--dps must be between"),
+    ("dpshuge", ROWS, ["--eta", "0.01", "--dps", "20000"], "--dps must be between"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "args", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
+                   text: str | None, args: list[str], message: str) -> None:
+    path = str(tmp_path / "absent.csv") if text is None else write(tmp_path, text)
+    assert invoke(path, *args, "--dps" if "--dps" not in args else "--order",
+                  "20" if "--dps" not in args else "4") == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("heatcap: error: ")
+    assert message in lines[0]
+
+
+def test_exactly_at_critical_rate_is_rejected(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """d = 1: η_c = 2H/E h_b² is rational, so η = η_c can be given exactly."""
+    path = write(tmp_path, "1,1\n2,2\n3,2\n")
+    eta_c = Fraction(2 * 14, 3) / Fraction(98, 3)
+    assert invoke(path, "--eta", str(eta_c), "--exact") == 2
+    assert "at or beyond the critical" in capsys.readouterr().err

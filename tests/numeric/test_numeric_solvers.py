@@ -1,0 +1,122 @@
+"""The solvers against independent computations: exact residuals, brute force, other paths."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+import numpy as np
+import pytest
+from numeric_instances import random_least_squares
+
+from verify.numeric import LeastSquaresData, analyze, exact_model
+from verify.numeric.backends import MpBackend
+from verify.numeric.digits import agree_digits, as_fraction
+from verify.numeric.floatsolve import FloatModel
+from verify.numeric.model import MpModel
+from verify.numeric.refine import solve_refined
+
+
+@pytest.fixture(scope="module")
+def small_data() -> LeastSquaresData:
+    return random_least_squares(7, 12, 3)
+
+
+def brute_force_critical(x: np.ndarray) -> float:
+    """1/ρ(A⁻¹B) with the full d²×d² Kronecker matrices (numpy eigvals)."""
+    n, d = x.shape
+    h = x.T @ x / n
+    a = np.kron(np.eye(d), h) + np.kron(h, np.eye(d))
+    b = sum(np.kron(np.outer(v, v), np.outer(v, v)) for v in x) / n
+    return 1 / max(abs(np.linalg.eigvals(np.linalg.solve(a, b))))
+
+
+def test_mp_solution_has_tiny_exact_residual(small_data: LeastSquaresData) -> None:
+    """S from refinement at 40 digits, residual recomputed exactly in rationals."""
+    exact = exact_model(small_data)
+    model = MpModel.of(exact, 140)
+    eta = Fraction(1, 20)
+    s, _ = solve_refined(model, FloatModel.of(small_data).solver(), eta,
+                         model.number(eta) * model.noise)
+    d = exact.d
+    sq = flint.fmpq_mat(d, d, [flint.fmpq(*as_fraction(v).as_integer_ratio()) for v in s.ravel()])
+    e = flint.fmpq(eta.numerator, eta.denominator)
+    residual = exact.hessian * sq + sq * exact.hessian - exact.sandwich(sq) * e - exact.noise * e
+    size = max(abs(as_fraction(v)) for v in (exact.noise * e).entries())
+    assert max(abs(as_fraction(v)) for v in residual.entries()) < size * Fraction(1, 10 ** 38)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_three_paths_agree(seed: int) -> None:
+    data = random_least_squares(seed, 10, 3)
+    eta = Fraction(1, 50)
+    exact = analyze(data, eta, mode="exact", dps=40, crossval=False)
+    mp = analyze(data, eta, mode="mp", dps=40, crossval=False)
+    flt = analyze(data, eta, mode="float64", dps=40, crossval=False)
+    for name in ("excess_loss", "slope_at_zero", "second_derivative_at_zero", "loss_star"):
+        assert agree_digits(getattr(mp, name), getattr(exact, name), 40) >= 38, name
+        assert agree_digits(getattr(flt, name), getattr(exact, name), 40) >= 11, name
+    for a, b in zip(mp.taylor, exact.taylor, strict=True):
+        assert agree_digits(a, b, 40) >= 38
+    assert agree_digits(flt.eta_crit.eta_crit, mp.eta_crit.eta_crit, 40) >= 11
+
+
+@pytest.mark.parametrize(("seed", "n", "d"), [(4, 8, 2), (5, 15, 4)])
+def test_critical_rate_against_brute_force_and_bounds(seed: int, n: int, d: int) -> None:
+    data = random_least_squares(seed, n, d)
+    report = analyze(data, Fraction(1, 1000), mode="mp", dps=30, crossval=False)
+    rate = report.eta_crit
+    brute = brute_force_critical(data.features.astype(float))
+    assert agree_digits(rate.eta_crit, brute, 30) >= 11
+    assert as_fraction(rate.lower) <= as_fraction(rate.eta_crit) <= as_fraction(rate.upper)
+    assert report.eta_crit_digits >= 28
+
+
+def test_large_d_float_path_matches_dense(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matrix-free (PCG + Lanczos) float64 path against the dense one."""
+    import verify.numeric.floatsolve as fs
+
+    data = random_least_squares(6, 30, 5)
+    model = FloatModel.of(data)
+    eta = 0.9 * model.solver().critical_rate()
+    dense = model.solver().solve(eta, eta * model.noise)
+    monkeypatch.setattr(fs, "DENSE_LIMIT", 1)
+    sparse = model.solver()
+    assert np.allclose(sparse.solve(eta, eta * model.noise), dense, rtol=1e-9, atol=0)
+    assert abs(sparse.critical_rate() / eta * 0.9 - 1) < 1e-10
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 0.99])
+def test_step3_identity_up_to_near_critical(small_data: LeastSquaresData, fraction: float) -> None:
+    mp = analyze(small_data, Fraction(1, 1000), mode="mp", dps=30, crossval=False)
+    eta = Fraction(fraction) * as_fraction(mp.eta_crit.eta_crit)
+    eta = eta.limit_denominator(10 ** 12)
+    exact_model_ = exact_model(small_data)
+    backend = MpBackend(MpModel.of(exact_model_, 120), FloatModel.of(small_data).solver())
+    from verify.numeric import stationary_law
+
+    law = stationary_law(backend, eta)
+    assert agree_digits(law.excess_loss, law.identity_rhs, 40) >= 32
+    exact = analyze(small_data, eta, mode="exact", dps=30, crossval=False)
+    assert agree_digits(law.excess_loss, exact.excess_loss, 40) >= 30
+    s = np.array([[float(v) for v in row] for row in law.second_moment])
+    assert np.linalg.eigvalsh(s).min() > 0  # a second moment: positive definite
+
+
+def test_crossval_rows_format_and_agreement(small_data: LeastSquaresData) -> None:
+    report = analyze(small_data, Fraction(1, 100), mode="mp", dps=30)
+    rows = list(report.crossval)
+    assert [(r["step"], r["line"]) for r in rows] == [
+        ("step-3", 1), ("step-4", 1), ("step-4", 2), ("step-4", 3)]
+    for r in rows:
+        assert set(r) == {"step", "line", "lhs", "rhs", "agree_digits"}
+        assert agree_digits(Fraction(str(r["lhs"])), Fraction(str(r["rhs"])), 30) >= 18
+    assert rows[0]["agree_digits"] >= 28 and rows[1]["agree_digits"] == 30
+
+
+def test_global_mpmath_precision_untouched(small_data: LeastSquaresData) -> None:
+    import mpmath
+
+    before = mpmath.mp.prec
+    analyze(small_data, Fraction(1, 100), mode="mp", dps=60, crossval=False)
+    assert mpmath.mp.prec == before
