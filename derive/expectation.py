@@ -190,12 +190,19 @@ class StationaryMeanMatrix(StationaryMean, MatrixExpr):
 def _body_latex(printer: Any, body: Basic) -> str:
     """The lecture's scope convention: an expectation reaches to the end of its group.
 
-    A bare body needs no brackets; a sum is bracketed so that the scope is explicit.
+    A symbol, a norm, a loss, a product of symbols or another expectation needs no brackets;
+    anything else (a sum, a scaled term) is bracketed so that the scope is explicit.
     """
+    from derive.losses import ExampleLoss, TrainingLoss
+    from derive.scalar import Scalar, SquaredNorm
+
     text = printer._print(body)
-    if isinstance(body, Add | MatAdd):
-        return r"\left[" + text + r"\right]"
-    return text
+    bare = (ExampleMean, StationaryMean, SquaredNorm, ExampleLoss, TrainingLoss)
+    if isinstance(body, bare) or getattr(body, "is_symbol", False):
+        return text
+    if isinstance(body, Scalar) and all(isinstance(a, MatrixExpr) for a in body.matrix.args):
+        return text
+    return r"\left[" + text + r"\right]"
 
 
 def E_b(expr: Basic, plain: bool = False) -> ExampleMean:

@@ -21,7 +21,7 @@ from typing import Any
 from sympy import Basic, Expr, ZeroMatrix, sympify
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from derive.expectation import E_b, E_P
+from derive.expectation import E_P, E_b
 from derive.symbols import DeltaPhi, d, eta
 
 __all__ = ["ConvergedLoss", "ExampleLoss", "TrainingLoss", "optimal_loss"]

@@ -4,8 +4,9 @@ r"""The objects the proof is about: the expansion, the SGD step, stationarity.
 >>> from derive.printing import latex
 >>> latex(sgd_step())
 '- \\eta \\left(H_{b} \\Delta\\Phi + g_{b}\\right) + \\Delta\\Phi'
->>> print(second_order_expansion().latex())
-\mathcal{L}_{b}(\Phi^* + \Delta\Phi) = \mathcal{L}_{b}(\Phi^*) + g_{b}^\top \Delta\Phi + \frac{\Delta\Phi^\top H_{b} \Delta\Phi}{2}
+>>> print(second_order_expansion().latex())  # doctest: +NORMALIZE_WHITESPACE
+\mathcal{L}_{b}(\Phi^* + \Delta\Phi) = \mathcal{L}_{b}(\Phi^*) + g_{b}^\top \Delta\Phi
+ + \frac{1}{2} \Delta\Phi^\top H_{b} \Delta\Phi
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from sympy import Basic, Rational, ZeroMatrix
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from derive.expectation import E_b, E_P
+from derive.expectation import E_P, E_b
 from derive.losses import ExampleLoss
 from derive.printing import latex
 from derive.scalar import SquaredNorm, inner, quadratic_form

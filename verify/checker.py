@@ -30,7 +30,7 @@ from verify.network import Irreducible
 from verify.poly import Poly
 from verify.render import render_poly
 from verify.results import Certificate, LineResult, ProofReport, StepResult
-from verify.span import solve_span
+from verify.span import reduce_modulo, solve_span
 
 __all__ = ["check_equation", "check_line", "check_proof", "reduce_residual"]
 
@@ -62,7 +62,7 @@ def check_equation(
         found = solve_span(residual, ctx.equations)
         if found is not None:
             return "verified", None, _certificate(found, ctx), None, None
-        residual_tex = render_poly(residual)
+        residual_tex = render_poly(reduce_modulo(residual, ctx.equations))
         reason = "the residual is not zero modulo the named hypotheses"
     except Irreducible as exc:
         reason = f"no canonical form: {exc}"

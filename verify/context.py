@@ -25,10 +25,10 @@ class UnknownHypothesis(ValueError):
 
 @dataclass
 class GroupInfo:
-    """An ``E_b``: plain (the uniform average) or coupled with ΔΦ in one SGD step."""
+    """An ``E_b``: plain (the uniform average), or coupled with the ΔΦ of one ``E_P``."""
 
     plain: bool
-    coupled: bool = False
+    coupled_to: int | None = None
 
 
 @dataclass
@@ -69,9 +69,9 @@ class Context:
     def fresh(self) -> int:
         return next(self.ids)
 
-    def new_group(self, plain: bool, coupled: bool = False) -> int:
+    def new_group(self, plain: bool, coupled_to: int | None = None) -> int:
         gid = self.fresh()
-        self.groups[gid] = GroupInfo(plain=plain or self.independence, coupled=coupled)
+        self.groups[gid] = GroupInfo(plain=plain or self.independence, coupled_to=coupled_to)
         return gid
 
     def equation_names(self) -> list[str]:

@@ -29,11 +29,10 @@ MAX_ELIMINATIONS = 12
 
 
 def _moment_in(key: MonomialKey) -> bool:
-    for comp in key:
-        if comp[0] in ("p", "c", "s"):
-            if any(letter[4] or letter[3] for letter in comp[1]):
-                return True
-    return False
+    return any(
+        comp[0] in ("p", "c", "s") and any(letter[4] or letter[3] for letter in comp[1])
+        for comp in key
+    )
 
 
 def _eliminate_poles(p: Poly, ctx: Context) -> Poly:

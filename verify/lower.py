@@ -11,7 +11,8 @@ group; ``E_{ΔΦ∼P_η}`` replaces ΔΦ by its moments (m for one occurrence, S
 >>> from derive.hypotheses import HYPOTHESES
 >>> from verify.context import Context
 >>> ctx = Context.build(("independence",), HYPOTHESES)
->>> [(c, [p.kind for p in comps]) for c, comps in lower(E_P(quadratic_form(DeltaPhi, E_b(H_b))), None, None, ctx)]
+>>> terms = lower(E_P(quadratic_form(DeltaPhi, E_b(H_b))), None, None, ctx)
+>>> [(c, [p.kind for p in comps]) for c, comps in terms]
 [(1, ['cycle'])]
 """
 
@@ -27,6 +28,7 @@ from sympy import (
     Identity,
     MatAdd,
     MatMul,
+    MatPow,
     Mul,
     Pow,
     S,
@@ -125,7 +127,9 @@ def _bind_example(terms: list[Term], plain: bool, ctx: Context) -> list[Term]:
     return _map_letters(terms, bind)
 
 
-def _coupling_group(comps: tuple[Component, ...], k: int, ctx: Context) -> int | None:
+def _coupling_group(
+    comps: tuple[Component, ...], k: int, binder: int, ctx: Context
+) -> int | None:
     """The group whose conditional moments of ΔΦ this E_P needs (None: unconditional)."""
     if ctx.independence:
         return None
@@ -135,18 +139,20 @@ def _coupling_group(comps: tuple[Component, ...], k: int, ctx: Context) -> int |
     nested = {
         x.group
         for x in letters
-        if x.group is not None and not ctx.groups[x.group].plain and not ctx.groups[x.group].coupled
+        if x.group is not None
+        and not ctx.groups[x.group].plain
+        and ctx.groups[x.group].coupled_to in (None, binder)
     }
     if len(nested) > 1:
         raise Irreducible("two averages E_b coupled with one ΔΦ (no independence named)")
     if nested:
         gid = nested.pop()
-        ctx.groups[gid].coupled = True
+        ctx.groups[gid].coupled_to = binder
         return gid
-    return ctx.new_group(plain=False, coupled=True) if k else None
+    return ctx.new_group(plain=False, coupled_to=binder) if k else None
 
 
-def _bind_state(term: Term, ctx: Context) -> Term:
+def _bind_state(term: Term, binder: int, ctx: Context) -> Term:
     coeff, comps = term
     letters = [x for c in comps for x in c.letters]
     if any(x.random and x.kind != "vector" for x in letters):
@@ -154,14 +160,14 @@ def _bind_state(term: Term, ctx: Context) -> Term:
     deltas = [x for x in letters if x.random]
     if len(deltas) > 2:
         raise Irreducible(f"a moment of ΔΦ of order {len(deltas)} (only orders <= 2 reduce)")
-    gid = _coupling_group(comps, len(deltas), ctx)
+    gid = _coupling_group(comps, len(deltas), binder, ctx)
     per = gid is not None
     if len(deltas) == 1:
         m = Letter("m", "vector", per_example=per, moment=True, group=gid)
         return coeff, tuple(c.map_letters(lambda x: m if x == deltas[0] else x) for c in comps)
     if len(deltas) == 2:
         s = Letter("S", "matrix", per_example=per, moment=True, group=gid)
-        new, trace_of_identity = glue(comps, deltas[0], deltas[1], s)
+        new, _ = glue(comps, deltas[0], deltas[1], s)  # S sits between: never tr(I)
         return coeff, tuple(new)
     return term
 
@@ -212,7 +218,10 @@ def lower(expr: Basic, left: Side, right: Side, ctx: Context) -> list[Term]:
     if isinstance(expr, ExampleMean):
         return _bind_example(lower(expr.expr, left, right, ctx), expr.plain, ctx)
     if isinstance(expr, StationaryMean):
-        return [_bind_state(t, ctx) for t in lower(expr.expr, left, right, ctx)]
+        binder = ctx.fresh()
+        return [_bind_state(t, binder, ctx) for t in lower(expr.expr, left, right, ctx)]
+    if isinstance(expr, MatPow) and expr.exp.is_Integer and expr.exp > 0:
+        return lower(MatMul(*([expr.base] * int(expr.exp))), left, right, ctx)
     if isinstance(expr, Scalar):
         return lower(expr.matrix, None, None, ctx)
     if isinstance(expr, SquaredNorm):

@@ -13,7 +13,8 @@ other after renaming the groups; :func:`canonical_key` picks the least key over 
 so equal monomials get equal keys in every dimension d and for every n.
 
 >>> from verify.network import Letter, Component, canonical_key
->>> g1, H1 = Letter("g_b", "vector", per_example=True, group=7), Letter("H_b", "matrix", per_example=True, group=7)
+>>> g1 = Letter("g_b", "vector", per_example=True, group=7)
+>>> H1 = Letter("H_b", "matrix", per_example=True, group=7)
 >>> m = Letter("m", "vector", moment=True)
 >>> a = [Component("path", (g1, H1, m))]
 >>> b = [Component("path", (m, H1.regroup(3), g1.regroup(3)))]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sympy import Expr, Poly as SymPoly, S, cancel, fraction, sympify
+from sympy import Expr, S, cancel, fraction, sympify
+from sympy import Poly as SymPoly
 
 from derive.symbols import eta
 from verify.network import Irreducible, MonomialKey

@@ -70,16 +70,15 @@ def render_poly(p: Poly) -> str:
     """LaTeX for Σ coefficient · monomial (``0`` for the zero poly)."""
     if p.is_zero():
         return "0"
-    parts = []
+    out = ""
     for key, c in p.items():
         mono = _monomial(key)
-        if not mono:
-            parts.append(latex(c))
-        elif c == 1:
-            parts.append(mono)
-        elif c == -1:
-            parts.append("- " + mono)
-        else:
-            text = latex(c)
-            parts.append((r"\left(" + text + r"\right)" if c.is_Add else text) + " " + mono)
-    return " + ".join(parts).replace("+ -", "- ").replace("+ - ", "- ")
+        negative = c.could_extract_minus_sign()
+        size = -c if negative else c
+        text = latex(size)
+        if size.is_Add:
+            text = r"\left(" + text + r"\right)"
+        term = mono if (size == 1 and mono) else (text + " " + mono).strip()
+        sign = "- " if negative else ("+ " if out else "")
+        out += (" " if out else "") + sign + term
+    return out

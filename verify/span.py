@@ -5,7 +5,7 @@ multiplier must be defined for every η > 0 (its denominator has no positive roo
 no other symbol), so the certificate holds on the whole range of learning rates.
 
 >>> from sympy import Rational, Symbol
->>> from verify.poly import Poly
+>>> from verify.poly import Poly, eta_order
 >>> eta = Symbol("eta", positive=True)
 >>> e = Poly({("a",): -2 * eta, ("b",): eta**2})
 >>> r = Poly({("a",): Rational(1, 2), ("b",): -eta / 4})
@@ -19,9 +19,9 @@ from sympy import Expr, S, Symbol, cancel, fraction, linsolve, real_roots
 from sympy import Poly as SymPoly
 
 from derive.symbols import eta
-from verify.poly import Poly
+from verify.poly import Poly, eta_order
 
-__all__ = ["solve_span"]
+__all__ = ["reduce_modulo", "solve_span"]
 
 
 def _defined_for_positive_eta(lam: Expr) -> bool:
@@ -56,3 +56,14 @@ def solve_span(r: Poly, equations: list[tuple[str, Poly]]) -> dict[str, Expr] | 
     if not check.is_zero() or not all(_defined_for_positive_eta(v) for v in values):
         return None
     return {name: v for (name, _), v in zip(equations, values, strict=True) if v != 0}
+
+
+def reduce_modulo(r: Poly, equations: list[tuple[str, Poly]]) -> Poly:
+    """r with each equation's lowest-order-in-η monomial eliminated (a readable residual)."""
+    for _, e in equations:
+        if e.is_zero():
+            continue
+        pivot = min(e.terms, key=lambda k: (eta_order(e.terms[k]), repr(k)))
+        if pivot in r.terms:
+            r = r - e.scale(r.terms[pivot] / e.terms[pivot])
+    return r

@@ -1,0 +1,84 @@
+r"""The ``heatcap`` command line.
+
+``heatcap check [--as-written] [--json]`` checks the Heat Capacity proof: exit 0 when every
+line is verified, 1 when any line is refuted or unknown, 2 for a usage error.
+
+>>> main(["check", "--json"]) == 0  # doctest: +ELLIPSIS
+{...
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2, without exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: error: {message}")
+
+
+class UsageError(Exception):
+    """A usage error of the command line (exit code 2)."""
+
+
+def _check(args: argparse.Namespace) -> int:
+    from derive.proof import heat_capacity_proof
+    from verify.checker import check_proof
+    from verify.report import render_json, render_text
+
+    report = check_proof(heat_capacity_proof(as_written=args.as_written))
+    print(render_json(report) if args.json else render_text(report))
+    return 0 if report.ok else 1
+
+
+def _numeric(args: argparse.Namespace) -> int:
+    from verify.numeric.command import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``heatcap`` and its subcommands."""
+    parser = _Parser(prog="heatcap", description="Derive and verify the Heat Capacity Theorem of SGD.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="check the proof line by line")
+    check.add_argument("--as-written", action="store_true", help="the seed's lines exactly as written")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(func=_check)
+    numeric = sub.add_parser("numeric", help="exact stationary law of linear SGD on a data set")
+    try:
+        from verify.numeric.command import add_arguments
+    except ImportError:  # pragma: no cover - the numeric backend is optional while it is built
+        numeric.set_defaults(func=lambda _a: _missing())
+    else:
+        add_arguments(numeric)
+        numeric.set_defaults(func=_numeric)
+    return parser
+
+
+def _missing() -> int:
+    print("heatcap: error: the numeric backend is not installed", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``heatcap`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

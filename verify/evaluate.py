@@ -1,0 +1,237 @@
+r"""Evaluate a heatcap expression exactly on an instance — directly, without the canonical form.
+
+This is the independent semantics the checker's refutations rest on: ``E_b`` is an average over
+the examples (the conditional average given ΔΦ inside ``E_{ΔΦ∼P_η}`` when the law couples b and
+ΔΦ), ``E_{ΔΦ∼P_η}`` is an expectation over the instance's law, and L(η), its limit and its
+derivative at 0 follow their definitions.
+
+>>> from sympy import Rational
+>>> from derive.symbols import g_b, DeltaPhi
+>>> from derive.expectation import E_b, E_P
+>>> from derive.scalar import SquaredNorm
+>>> from verify.instances import Instance, random_data
+>>> from verify.stationary import stationary_moments
+>>> from verify.instances import MomentLaw
+>>> data = random_data(seed=1)
+>>> law = MomentLaw(*stationary_moments(data, Rational(1, 10)), "stationary")
+>>> inst = Instance(data, law, Rational(1, 10))
+>>> evaluate(E_P(SquaredNorm(DeltaPhi)), inst) == law.S.trace()
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sympy import (
+    Add,
+    Basic,
+    Dummy,
+    Expr,
+    Identity,
+    MatAdd,
+    MatMul,
+    MatPow,
+    Matrix,
+    Mul,
+    Pow,
+    S,
+    Symbol,
+    Trace,
+    Transpose,
+    ZeroMatrix,
+    cancel,
+    eye,
+    fraction,
+    limit,
+    zeros,
+)
+from sympy import Poly as SymPoly
+
+from derive.expectation import ExampleMean, StationaryMean
+from derive.limits import DerivativeAtZero, LimitAtZero
+from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
+from derive.scalar import Scalar, SquaredNorm
+from derive.symbols import ExampleMatrix, ExampleVector, StateVector, d, eta, n
+from verify.instances import Instance, MomentLaw
+
+__all__ = ["Env", "Unevaluable", "evaluate", "limit_at_zero"]
+
+Value = Any  # a SymPy scalar or a SymPy Matrix
+
+
+class Unevaluable(Exception):
+    """The instance cannot give this expression a value."""
+
+
+@dataclass(frozen=True)
+class Env:
+    """Where an expression is evaluated: the example b, the value of ΔΦ, the law of b given ΔΦ."""
+
+    b: int | None = None
+    x: Matrix | None = None
+    cond: tuple[Expr, ...] | None = None
+
+
+def limit_at_zero(v: Expr) -> Expr:
+    """lim_{η→0⁺} v(η), exactly (a quotient of polynomials when possible)."""
+    v = cancel(v)
+    num, den = fraction(v)
+    at0 = den.subs(eta, 0)
+    if at0 != 0:
+        return cancel(num.subs(eta, 0) / at0)
+    return limit(v, eta, 0, "+")
+
+
+def _law_value(v: Value, inst: Instance) -> Value:
+    return v.subs(eta, inst.eta) if inst.eta != eta else v
+
+
+def _moments(value: Value, xs: Matrix, m: Matrix, S2: Matrix) -> Value:
+    if isinstance(value, Matrix):
+        return value.applyfunc(lambda e: _moments(e, xs, m, S2))
+    poly = SymPoly(value.expand(), *xs)
+    total = S.Zero
+    for powers, c in poly.terms():
+        idx = [i for i, p in enumerate(powers) for _ in range(p)]
+        if len(idx) > 2:
+            raise Unevaluable("a moment of ΔΦ of order > 2 under a law given by moments")
+        total += c * (1 if not idx else m[idx[0]] if len(idx) == 1 else S2[idx[0], idx[1]])
+    return total
+
+
+def _stationary_mean(expr: StationaryMean, inst: Instance, env: Env) -> Value:
+    law = inst.law
+    if isinstance(law, MomentLaw):
+        xs = Matrix([Dummy(f"x{i}") for i in range(inst.data.d)])
+        value = evaluate(expr.expr, inst, replace(env, x=xs, cond=None))
+        return _moments(value, xs, _law_value(law.m, inst), _law_value(law.S, inst))
+    groups: dict[tuple[str, ...], list[tuple[Expr, Matrix, int]]] = {}
+    for w, x, b in law.atoms:
+        groups.setdefault(tuple(map(str, x)), []).append((w, x, b))
+    total: Value = None
+    for atoms in groups.values():
+        weight = sum((w for w, _, _ in atoms), S.Zero)
+        cond = tuple(sum((w for w, _, bb in atoms if bb == b), S.Zero) / weight
+                     for b in range(inst.data.n))
+        x = _law_value(atoms[0][1], inst)
+        part = _law_value(weight, inst) * evaluate(expr.expr, inst, Env(env.b, x, cond))
+        total = part if total is None else total + part
+    return total
+
+
+def _example_mean(expr: ExampleMean, inst: Instance, env: Env) -> Value:
+    n_ex = inst.data.n
+    if env.cond is None or expr.plain:
+        weights: tuple[Expr, ...] = tuple(S.One / n_ex for _ in range(n_ex))
+    else:
+        weights = tuple(_law_value(w, inst) for w in env.cond)
+    total: Value = None
+    for b, w in enumerate(weights):
+        if w == 0:
+            continue
+        part = w * evaluate(expr.expr, inst, replace(env, b=b))
+        total = part if total is None else total + part
+    return total
+
+
+def _example_loss(offset: Basic, inst: Instance, env: Env) -> Value:
+    b = _need_b(env)
+    data = inst.data
+    if isinstance(offset, ZeroMatrix):
+        return data.L[b]
+    x = evaluate(offset, inst, env)
+    ones = Matrix([1] * data.d)
+    quad = (data.g[b].T * x)[0] + (x.T * data.H[b] * x)[0] / 2
+    return data.L[b] + quad + data.kappa[b] * (ones.T * x)[0] ** 3
+
+
+def _need_b(env: Env) -> int:
+    if env.b is None:
+        raise Unevaluable("a per-example quantity outside every E_b")
+    return env.b
+
+
+def _leaf(expr: Basic, inst: Instance, env: Env) -> Value:
+    name = str(expr.name)
+    if isinstance(expr, ExampleVector) and name == "g_b":
+        return inst.data.g[_need_b(env)]
+    if isinstance(expr, ExampleMatrix) and name == "H_b":
+        return inst.data.H[_need_b(env)]
+    if isinstance(expr, StateVector):
+        if env.x is None:
+            raise Unevaluable("ΔΦ outside every E_{ΔΦ∼P_η}")
+        return env.x
+    raise Unevaluable(f"the instance has no values for {name}")
+
+
+def _derivative(expr: DerivativeAtZero, inst: Instance, env: Env) -> Value:
+    v = _family(expr.expr, inst, env)
+    return limit_at_zero((v - limit_at_zero(v)) / eta)
+
+
+def _family(expr: Basic, inst: Instance, env: Env) -> Expr:
+    if inst.eta != eta:
+        raise Unevaluable("a limit in η needs a family of laws indexed by η")
+    return evaluate(expr, inst, env)
+
+
+def _arith(expr: Basic, inst: Instance, env: Env) -> Value:
+    args = [evaluate(a, inst, env) for a in expr.args]
+    if isinstance(expr, Add | MatAdd):
+        return sum(args[1:], args[0])
+    if isinstance(expr, Mul | MatMul):
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return out
+    return args[0] ** args[1]
+
+
+_SIZES: dict[Symbol, Callable[[Instance], int]] = {d: lambda i: i.data.d, n: lambda i: i.data.n}
+
+
+def _shape(expr: Basic, inst: Instance) -> tuple[int, int]:
+    return tuple(int(s.subs({k: f(inst) for k, f in _SIZES.items()})) for s in expr.shape)
+
+
+def evaluate(expr: Basic, inst: Instance, env: Env = Env()) -> Value:
+    """The exact value of ``expr`` on ``inst`` (a SymPy number, expression in η, or Matrix)."""
+    if isinstance(expr, ZeroMatrix):
+        return zeros(*_shape(expr, inst))
+    if isinstance(expr, Identity):
+        return eye(_shape(expr, inst)[0])
+    if isinstance(expr, ExampleVector | ExampleMatrix | StateVector):
+        return _leaf(expr, inst, env)
+    if isinstance(expr, Transpose):
+        return evaluate(expr.arg, inst, env).T
+    if isinstance(expr, Trace):
+        return evaluate(expr.arg, inst, env).trace()
+    if isinstance(expr, ExampleMean):
+        return _example_mean(expr, inst, env)
+    if isinstance(expr, StationaryMean):
+        return _stationary_mean(expr, inst, env)
+    if isinstance(expr, Scalar):
+        return evaluate(expr.matrix, inst, env)[0, 0]
+    if isinstance(expr, SquaredNorm):
+        v = evaluate(expr.vector, inst, env)
+        return (v.T * v)[0, 0]
+    if isinstance(expr, ExampleLoss):
+        return _example_loss(expr.offset, inst, env)
+    if isinstance(expr, TrainingLoss | ConvergedLoss):
+        return evaluate(expr.doit(), inst, env)
+    if isinstance(expr, LimitAtZero):
+        return limit_at_zero(_family(expr.expr, inst, env))
+    if isinstance(expr, DerivativeAtZero):
+        return _derivative(expr, inst, env)
+    if isinstance(expr, Add | Mul | MatAdd | MatMul | Pow | MatPow):
+        return _arith(expr, inst, env)
+    if expr == eta:
+        return inst.eta
+    if expr in _SIZES:
+        return _SIZES[expr](inst)
+    if expr.is_Number:
+        return expr
+    raise Unevaluable(f"no value for {expr}")

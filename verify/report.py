@@ -1,0 +1,83 @@
+r"""The text report of a checked proof (the JSON report is ``ProofReport.to_json()``).
+
+>>> from derive.proof import heat_capacity_proof
+>>> from verify.checker import check_proof
+>>> text = render_text(check_proof(heat_capacity_proof()))
+>>> print(text.splitlines()[0])
+Heat Capacity Theorem
+>>> "13 of 13 lines verified" in text
+True
+"""
+
+from __future__ import annotations
+
+import json
+
+from verify.render import MOMENT_LEGEND
+from verify.results import LineResult, ProofReport
+
+__all__ = ["render_json", "render_text"]
+
+_MARK = {"verified": "verified", "refuted": "REFUTED", "unknown": "unknown"}
+
+
+def _table(report: ProofReport) -> list[str]:
+    rows = [("step", "line", "status", "hypotheses used")]
+    for step in report.steps:
+        for line in step.lines:
+            rows.append((step.id, str(line.index), _MARK[line.status], ", ".join(line.uses) or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    out = []
+    for r in rows:
+        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[3])
+    out.insert(1, "-" * max(len(x) for x in out))
+    return out
+
+
+def _detail(line: LineResult) -> list[str]:
+    out = [f"{line.step}, line {line.index}: {line.status}"]
+    if line.source:
+        out.append(f"  as written: {line.source}")
+    out.append(f"  checked:    {line.latex}")
+    if line.note:
+        out.append(f"  note:       {line.note}")
+    if line.residual:
+        out.append(f"  residual (lhs - rhs, reduced): {line.residual}")
+        out.append(f"    where {MOMENT_LEGEND}")
+    if line.reason and not line.residual:
+        out.append(f"  reason: {line.reason}")
+    cx = line.counterexample
+    if cx is not None:
+        inst = cx.instance
+        out.append(
+            f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}, "
+            f"law: {inst['law']['description']}"
+        )
+        out.append(f"    g_b = {inst['g']}")
+        out.append(f"    lhs = {cx.lhs}")
+        out.append(f"    rhs = {cx.rhs}")
+        if cx.where:
+            out.append(f"    at {cx.where}")
+        if cx.violates:
+            out.append(f"    (breaks the unnamed hypotheses: {', '.join(cx.violates)})")
+    return out
+
+
+def render_text(report: ProofReport) -> str:
+    """A readable report: the table, the details of every line not verified, the assumptions."""
+    lines = [report.title, f"theorem: {report.theorem}", "", *_table(report), ""]
+    for step in report.steps:
+        for line in step.lines:
+            if line.status != "verified":
+                lines += [*_detail(line), ""]
+    lines.append("Assumptions the lecture leaves implicit:")
+    lines += [f"  - {a}" for a in report.assumptions]
+    every = [x for s in report.steps for x in s.lines]
+    good = sum(x.status == "verified" for x in every)
+    lines += ["", f"{good} of {len(every)} lines verified" + ("" if report.ok else " — NOT OK")]
+    return "\n".join(lines)
+
+
+def render_json(report: ProofReport) -> str:
+    """The JSON report (the same objects as the text report)."""
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False)
