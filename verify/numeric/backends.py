@@ -194,7 +194,7 @@ class FloatBackend:
     def weighted_trace(self, s: np.ndarray) -> float:
         m = self.model
         if m.features is not None:
-            q = np.einsum("bi,ij,bj->b", m.features, s, m.features)
+            q = ((m.features @ s) * m.features).sum(axis=1)
             return float(np.mean(np.einsum("bi,bi->b", m.features, m.features) * q))
         assert m.hessians is not None
         return float(np.einsum("bij,bjk,ki->", m.hessians, m.hessians, s) / m.hessians.shape[0])

@@ -122,7 +122,7 @@ class EigenSolver:
         """M̃(S̃) = E_b H̃_b S̃ H̃_b, in the eigenbasis."""
         if self.features is not None:
             xt = self.features
-            q = np.einsum("bi,ij,bj->b", xt, st, xt)
+            q = ((xt @ st) * xt).sum(axis=1)
             return xt.T @ (q[:, None] * xt) / xt.shape[0]
         assert self.hessians is not None
         return (self.hessians @ st @ self.hessians).mean(axis=0)
