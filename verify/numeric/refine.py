@@ -53,7 +53,7 @@ def solve_refined(model: MpModel, solver: EigenSolver, eta: Fraction,
     """S solving (1) to the precision of ``model.ctx``; returns (S, ‖Y − T_η(S)‖_F)."""
     ctx, eta_mp = model.ctx, model.number(eta)
     s = np.full(rhs.shape, ctx.zero, dtype=object)
-    residual = rhs
+    residual, previous = rhs, None
     for _ in range(ctx.prec // 30 + 4):
         r, scale = _scaled_float(ctx, residual)
         if not scale:
@@ -62,8 +62,11 @@ def solve_refined(model: MpModel, solver: EigenSolver, eta: Fraction,
         correction = _lift(ctx, (c + c.T) / 2, scale)
         s = s + correction
         residual = rhs - _operator(model, eta_mp, s)
-        if _frobenius(ctx, correction) <= ctx.ldexp(_frobenius(ctx, s), 4 - ctx.prec):
-            break
+        size = _frobenius(ctx, correction)
+        if size <= ctx.ldexp(_frobenius(ctx, s), 4 - ctx.prec) or (
+                previous is not None and size > previous / 8):
+            break  # converged, or stagnating at the rounding level of the residual
+        previous = size
     return s, _frobenius(ctx, residual)
 
 
