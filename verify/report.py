@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from derive.lemma import SMALL_ETA_LEMMA
 from verify.render import MOMENT_LEGEND
 from verify.results import LineResult, ProofReport
 
@@ -70,6 +71,19 @@ def render_text(report: ProofReport) -> str:
         for line in step.lines:
             if line.status != "verified":
                 lines += [*_detail(line), ""]
+    for name, value in report.extra:
+        if name == "generic":
+            lines.append("Step 4 exactly on generic symbolic instances:")
+            for check in value:
+                verdict = "holds" if check["holds"] else "FAILS"
+                lines.append(
+                    f"  d = {check['d']}, n = {check['n']}: dL/deta at 0 = {check['slope_at_zero']}"
+                    f"  vs  1/4 E_b|g_b|^2 = {check['quarter_mean_squared_gradient']}  ({verdict})"
+                )
+            lines.append("")
+    lines.append("Lemma small-eta-limit (explicit; the lecture leaves it implicit):")
+    lines += [f"  {i}. {text}" for i, text in enumerate(SMALL_ETA_LEMMA.steps, 1)]
+    lines.append("")
     lines.append("Assumptions the lecture leaves implicit:")
     lines += [f"  - {a}" for a in report.assumptions]
     every = [x for s in report.steps for x in s.lines]

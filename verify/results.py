@@ -143,5 +143,17 @@ class ProofReport:
             "ok": self.ok,
             "steps": [s.to_json() for s in self.steps],
             "assumptions": list(self.assumptions),
+            "lemmas": [_lemma_json()],
             **dict(self.extra),
         }
+
+
+def _lemma_json() -> dict[str, Any]:
+    from derive.lemma import SMALL_ETA_LEMMA
+
+    return {
+        "name": SMALL_ETA_LEMMA.name,
+        "statement": SMALL_ETA_LEMMA.statement,
+        "uses": list(SMALL_ETA_LEMMA.uses),
+        "justification": list(SMALL_ETA_LEMMA.steps),
+    }
