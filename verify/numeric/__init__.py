@@ -19,13 +19,36 @@ refinement), :mod:`~verify.numeric.backends`, :mod:`~verify.numeric.series`,
 See docs/numeric.md.
 """
 
-from .analysis import Report, analyze
-from .critical import CriticalRate
-from .crossval import crossval_rows, richardson_limit
-from .data import LeastSquaresData, QuadraticData, parse_eta, read_csv
-from .errors import NumericInputError, expect_shape
-from .model import ExactModel, MpModel, exact_model
-from .series import StationaryLaw, stationary_law, taylor_coefficients
+from importlib import import_module
+from typing import Any
+
+_HOMES = {
+    "Report": "analysis",
+    "analyze": "analysis",
+    "CriticalRate": "critical",
+    "crossval_rows": "crossval",
+    "richardson_limit": "crossval",
+    "LeastSquaresData": "data",
+    "QuadraticData": "data",
+    "parse_eta": "data",
+    "read_csv": "data",
+    "NumericInputError": "errors",
+    "expect_shape": "errors",
+    "ExactModel": "model",
+    "MpModel": "model",
+    "exact_model": "model",
+    "StationaryLaw": "series",
+    "stationary_law": "series",
+    "taylor_coefficients": "series",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names lazily: ``heatcap check`` does not pay for numpy and flint."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_HOMES[name]}", __name__), name)
+
 
 __all__ = [
     "CriticalRate",

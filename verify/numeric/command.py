@@ -14,11 +14,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .analysis import Report, analyze
-from .data import read_csv
 from .digits import decimal_string, fraction_string
-from .errors import NumericInputError
+
+if TYPE_CHECKING:  # the solvers are imported when the command runs, not when it is registered
+    from .analysis import Report
 
 __all__ = ["add_arguments", "report_json", "run"]
 
@@ -39,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``heatcap numeric``; returns the exit code."""
+    from .analysis import analyze
+    from .data import read_csv
+    from .errors import NumericInputError
+
     try:
         if args.exact and args.float64:
             raise NumericInputError("--exact and --float64 exclude each other")
