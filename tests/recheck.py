@@ -16,8 +16,8 @@ from sympy import (
     Identity,
     MatAdd,
     MatMul,
-    Matrix,
     MatPow,
+    Matrix,
     Mul,
     Poly,
     Pow,
@@ -25,8 +25,8 @@ from sympy import (
     Transpose,
     ZeroMatrix,
     eye,
-    sympify,
     symbols,
+    sympify,
     zeros,
 )
 
@@ -54,7 +54,7 @@ class GenericInstance:
         s = symbols(f"s0:{DIM * DIM}")
         self.S = Matrix(DIM, DIM, lambda i, j: s[min(i, j) * DIM + max(i, j)])
 
-    def value(self, e: Basic, b: int | None = None, x: Matrix | None = None):  # noqa: C901
+    def value(self, e: Basic, b: int | None = None, x: Matrix | None = None):
         v = self.value
         if isinstance(e, ExampleMean):
             parts = [v(e.expr, k, x) for k in range(COUNT)]
