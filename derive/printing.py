@@ -21,6 +21,13 @@ and of ΔΦ), while every class of :mod:`derive` still prints its own arguments:
 '\\Delta\\Phi - \\eta \\left(g_b + H_b \\Delta\\Phi\\right)'
 >>> lecture_latex(E_P(E_b(SquaredNorm(g_b + H_b * DeltaPhi))))
 'E_{\\Delta\\Phi \\sim P_\\eta} E_b \\|g_b + H_b \\Delta\\Phi\\|^2'
+
+An expectation reaches to the end of its group (the lecture's convention), so one that is not
+the last term of a sum is closed by parentheses:
+
+>>> from derive.losses import ExampleLoss
+>>> lecture_latex(E_b(ExampleLoss()) + E_P(SquaredNorm(DeltaPhi)))
+'\\left(E_b \\mathcal{L}_b(\\Phi^*)\\right) + E_{\\Delta\\Phi \\sim P_\\eta} \\|\\Delta\\Phi\\|^2'
 """
 
 from __future__ import annotations
@@ -120,7 +127,8 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
     def _print_Add(self, expr: Any, order: Any = None) -> str:
         """A sum in the lecture's order; ``a - \\eta (...)`` rather than ``a + - \\eta (...)``."""
         out = ""
-        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+        terms = self._as_ordered_terms(expr, order=order)
+        for i, term in enumerate(terms):
             negated = _negated(term) if i else None
             if negated is not None:
                 out += " - "
@@ -128,7 +136,10 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
             elif i:
                 out += " + "
             text = self._print(term)
-            out += r"\left(" + text + r"\right)" if self._needs_add_brackets(term) else text
+            # an expectation or limit reaches to the end of its group: stop it before the next term
+            scoped = i < len(terms) - 1 and _opens_scope(term) and not text.endswith(r"\right]")
+            brackets = scoped or self._needs_add_brackets(term)
+            out += r"\left(" + text + r"\right)" if brackets else text
         return out
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Basic]:
@@ -145,6 +156,15 @@ def _negated(term: Basic) -> Basic | None:
         rest = term.args[1:]
         return MatMul(*rest) if head == 1 and len(rest) > 1 else rest[0] if head == 1 else MatMul(head, *rest)
     return None
+
+
+def _opens_scope(term: Basic) -> bool:
+    """Does ``term`` print as an expectation or a limit (maybe scaled) whose scope is open?"""
+    from derive.expectation import ExampleMean, StationaryMean
+    from derive.limits import LimitAtZero
+
+    factors = term.args if isinstance(term, Mul | MatMul) else (term,)
+    return any(isinstance(f, ExampleMean | StationaryMean | LimitAtZero) for f in factors)
 
 
 def _respell(text: str, old: str, new: str) -> str:
