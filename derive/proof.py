@@ -1,9 +1,10 @@
-r"""The proof of the Heat Capacity Theorem as data.
+r"""The proof of the Heat Capacity Theorem as data, read from the files ``derive/proofs/*.toml``.
 
 A :class:`Proof` is a theorem, the hypotheses it may use, and :class:`Step`\ s; a step is a
 sequence of :class:`Line`\ s, each an equality ``lhs = rhs`` with the names of the hypotheses
-that justify it. A line with ``chained=True`` continues an ``aligned`` chain: its ``lhs`` is the
-previous line's ``rhs`` and it is written ``&= rhs``.
+that justify it and the :class:`Location` in the proof file it was read from. A line with
+``chained=True`` continues an ``aligned`` chain: its ``lhs`` is the previous line's ``rhs`` and it
+is written ``&= rhs``.
 
 >>> from derive.proof import heat_capacity_proof
 >>> proof = heat_capacity_proof()
@@ -14,24 +15,35 @@ previous line's ``rhs`` and it is written ``&= rhs``.
 >>> as_written = heat_capacity_proof(as_written=True)
 >>> "(E_b - H_b)" in as_written.steps[2].lines[2].source
 True
+>>> str(as_written.steps[2].lines[2].location)  # doctest: +ELLIPSIS
+'derive/proofs/heat_capacity_as_written.toml:...: step "step-3", line 3'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sympy import Basic, Integer, Rational, ZeroMatrix
+from sympy import Basic
 
-from derive.expectation import E_P, E_b
 from derive.hypotheses import HYPOTHESES, Hypothesis
-from derive.limits import DerivativeAtZero, LimitAtZero
-from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.printing import latex
-from derive.scalar import SquaredNorm, inner, quadratic_form
-from derive.sgd import Equation, sgd_step
-from derive.symbols import DeltaPhi, H_b, d, eta, g_b
+from derive.sgd import Equation
 
-__all__ = ["IMPLICIT_ASSUMPTIONS", "Line", "Proof", "Step", "heat_capacity_proof"]
+__all__ = ["IMPLICIT_ASSUMPTIONS", "Definition", "Line", "Location", "Proof", "Step", "heat_capacity_proof"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a line was written: the file, the step, the line of the step, the line of the file."""
+
+    file: str
+    step: str
+    line: int
+    file_line: int | None = None
+
+    def __str__(self) -> str:
+        at = f"{self.file}:{self.file_line}" if self.file_line else self.file
+        return f'{at}: step "{self.step}", line {self.line}'
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class Line:
     chained: bool = False
     source: str | None = None
     note: str | None = None
+    location: Location | None = None
 
     @property
     def equation(self) -> Equation:
@@ -72,6 +85,17 @@ class Proof:
     steps: tuple[Step, ...]
     hypotheses: dict[str, Hypothesis] = field(default_factory=lambda: dict(HYPOTHESES))
     implicit: tuple[str, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A named definition of a proof file (e.g. L(Φ) = E_b L_b(Φ)), as LaTeX and as an equation."""
+
+    name: str
+    latex: str
+    equation: Equation | None = None
 
 
 IMPLICIT_ASSUMPTIONS: tuple[str, ...] = (
@@ -86,124 +110,12 @@ IMPLICIT_ASSUMPTIONS: tuple[str, ...] = (
     "o(‖ΔΦ‖²) so that it does not change dL/dη at η = 0",
 )
 
-_SEED_STEP3_LINE3 = (
-    r"E_{\Delta\Phi \sim P_\eta} \left( \frac{1}{2} \Delta\Phi^\top (E_b - H_b) \Delta\Phi \right)"
-    r" = \frac{\eta}{4} E_{\Delta\Phi \sim P_\eta} E_b \|(g_b + H_b\Delta\Phi)\|^2"
-)
-
-
-def _half() -> Rational:
-    return Rational(1, 2)
-
-
-def _noise() -> Basic:
-    """E_{ΔΦ∼P_η} E_b ‖g_b + H_b ΔΦ‖², the quantity of Steps 3 and 4."""
-    return E_P(E_b(SquaredNorm(g_b + H_b * DeltaPhi)))
-
-
-def _step_1() -> Step:
-    expansion = ExampleLoss() + inner(g_b, DeltaPhi) + _half() * quadratic_form(DeltaPhi, H_b)
-    return Step(
-        "step-1",
-        "Second-order expansion around the optimum",
-        (
-            Line(TrainingLoss(DeltaPhi), E_b(ExampleLoss(DeltaPhi)), (),
-                 source=r"\mathcal{L}(\Phi) = E_b \mathcal{L}_b(\Phi)"),
-            Line(ExampleLoss(DeltaPhi), expansion, ("expansion",),
-                 source=r"\mathcal{L}_b(\Phi^* + \Delta\Phi) = \mathcal{L}_b(\Phi^*) + g_b \Delta\Phi"
-                 r" + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi"),
-            Line(E_b(g_b), ZeroMatrix(d, 1), ("mean-gradient-zero",), source=r"E_b g_b = 0"),
-        ),
-        assumptions=("positive-definite",),
-    )
-
-
-def _step_2() -> Step:
-    expanded = ExampleLoss() + inner(g_b, DeltaPhi) + _half() * quadratic_form(DeltaPhi, H_b)
-    mean_quadratic = E_P(_half() * quadratic_form(DeltaPhi, E_b(H_b)))
-    return Step(
-        "step-2",
-        "The converged loss through the expansion",
-        (
-            Line(ConvergedLoss(), E_P(E_b(expanded)), ("expansion", "independence"),
-                 source=r"\mathcal{L}(\eta) = E_{\Delta\Phi \sim P_\eta} E_b \left[ \mathcal{L}_b"
-                 r" + g_b \Delta\Phi + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi \right]"),
-            Line(E_P(E_b(expanded)),
-                 E_b(ExampleLoss()) + E_P(inner(E_b(g_b), DeltaPhi)
-                                          + _half() * quadratic_form(DeltaPhi, E_b(H_b))),
-                 ("independence",), chained=True,
-                 source=r"= E_b \mathcal{L}_b(\Phi^*) + E_{\Delta\Phi \sim P_\eta} \left[ (E_b g_b)"
-                 r" \Delta\Phi + \frac{1}{2} \Delta\Phi^\top (E_b H_b) \Delta\Phi \right]"),
-            Line(E_b(ExampleLoss()) + E_P(inner(E_b(g_b), DeltaPhi)
-                                          + _half() * quadratic_form(DeltaPhi, E_b(H_b))),
-                 TrainingLoss() + mean_quadratic, ("mean-gradient-zero", "independence"),
-                 chained=True,
-                 source=r"= \mathcal{L}(\Phi^*) + E_{\Delta\Phi \sim P_\eta} \left[ \frac{1}{2}"
-                 r" \Delta\Phi^\top (E_b H_b) \Delta\Phi \right]"),
-        ),
-    )
-
-
-def _step_3(as_written: bool) -> Step:
-    step = g_b + H_b * DeltaPhi
-    mean_hessian = E_b(-H_b) if as_written else E_b(H_b)
-    third = Line(
-        E_P(_half() * quadratic_form(DeltaPhi, mean_hessian)), eta / 4 * _noise(),
-        ("stationarity", "mean-gradient-zero", "independence"),
-        source=_SEED_STEP3_LINE3 if as_written else _SEED_STEP3_LINE3.replace("E_b - H_b", r"E_b \; H_b"),
-        note=("as written in the seed: (E_b - H_b); the slide source has (E_b \\; H_b), "
-              "a thin space, so the minus is a transcription error") if as_written else None,
-    )
-    return Step(
-        "step-3",
-        "Stationarity of the second moment",
-        (
-            Line(E_P(E_b(SquaredNorm(sgd_step()))), E_P(SquaredNorm(DeltaPhi)), ("stationarity",),
-                 source=r"E_{\Delta\Phi \sim P_\eta} E_b \|\Delta\Phi - \eta(g_b + H_b\Delta\Phi)\|^2"
-                 r" = E_{\Delta\Phi \sim P_\eta} \|\Delta\Phi\|^2"),
-            Line(E_P(E_b(-2 * eta * inner(DeltaPhi, step) + eta**2 * SquaredNorm(step))), Integer(0),
-                 ("stationarity",),
-                 source=r"E_{\Delta\Phi \sim P_\eta} E_b - 2\eta\Delta\Phi^\top (g_b + H_b\Delta\Phi)"
-                 r" + \eta^2 \|(g_b + H_b\Delta\Phi)\|^2 = 0"),
-            third,
-            Line(ConvergedLoss(), TrainingLoss() + eta / 4 * _noise(),
-                 ("expansion", "mean-gradient-zero", "independence", "stationarity"),
-                 source=r"\mathcal{L}(\eta) = \mathcal{L}(\Phi^*) + \frac{\eta}{4}"
-                 r" E_{\Delta\Phi \sim P_\eta} E_b \|(g_b + H_b\Delta\Phi)\|^2"),
-        ),
-    )
-
-
-def _step_4() -> Step:
-    slope = DerivativeAtZero(ConvergedLoss())
-    quarter = Rational(1, 4)
-    return Step(
-        "step-4",
-        "The limit η → 0",
-        (
-            Line(ConvergedLoss(), TrainingLoss() + eta / 4 * _noise(),
-                 ("expansion", "mean-gradient-zero", "independence", "stationarity"),
-                 source=r"\mathcal{L}(\eta) = \mathcal{L}(\Phi^*) + \frac{\eta}{4}"
-                 r" E_{\Delta\Phi \sim P_\eta} E_b \|(g_b + H_b \Delta\Phi)\|^2"),
-            Line(slope, quarter * LimitAtZero(_noise()),
-                 ("expansion", "mean-gradient-zero", "independence", "stationarity",
-                  "small-eta-limit"),
-                 source=r"\left. \frac{\partial \mathcal{L}(\eta)}{\partial \eta} \right|_{\eta=0}"
-                 r" = \frac{1}{4} \lim_{\eta \rightarrow 0} E_{\Delta\Phi \sim P_\eta} E_b"
-                 r" \|(g_b + H_b \Delta\Phi)\|^2"),
-            Line(quarter * LimitAtZero(_noise()), quarter * E_b(SquaredNorm(g_b)),
-                 ("small-eta-limit",), chained=True, source=r"= \frac{1}{4} E_b \|g_b\|^2"),
-        ),
-    )
-
-
 def heat_capacity_proof(as_written: bool = False) -> Proof:
-    """The lecture's proof; ``as_written=True`` keeps the seed's Step 3 exactly as it reads."""
-    theorem = Equation(DerivativeAtZero(ConvergedLoss()), Rational(1, 4) * E_b(SquaredNorm(g_b)))
-    title = "Heat Capacity Theorem" + (" (as written in the seed)" if as_written else "")
-    return Proof(
-        title,
-        theorem,
-        (_step_1(), _step_2(), _step_3(as_written), _step_4()),
-        implicit=IMPLICIT_ASSUMPTIONS,
-    )
+    """The lecture's proof, read from ``derive/proofs/heat_capacity.toml``.
+
+    ``as_written=True`` reads ``heat_capacity_as_written.toml``: the seed's displays verbatim,
+    including Step 3's ``(E_b - H_b)``.
+    """
+    from derive.prooffile import load_builtin
+
+    return load_builtin("heat_capacity_as_written.toml" if as_written else "heat_capacity.toml")
