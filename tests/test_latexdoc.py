@@ -120,7 +120,8 @@ def test_a_step_is_an_aligned_chain_with_marks_and_justifications() -> None:
 def as_written() -> tuple:
     proof = heat_capacity_proof(as_written=True)
     fixed = heat_capacity_proof()
-    return proof, check_proof(proof), find_errata(proof, fixed, check_proof(fixed))
+    report = check_proof(proof)
+    return proof, report, find_errata(proof, report, fixed, check_proof(fixed))
 
 
 def test_article_has_every_part(as_written) -> None:
@@ -179,3 +180,18 @@ def test_numeric_appendix_table() -> None:
     proof = heat_capacity_proof()
     full = article_latex(proof, check_proof(proof), numeric=app)
     assert "\\appendix\n\\section{Numeric cross-validation}" in full
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["derive.printing", "verify.latexdoc", "verify.latexdoc.text", "verify.latexdoc.blocks",
+     "verify.latexdoc.erratum", "verify.latexdoc.article", "verify.latexdoc.slides",
+     "verify.latexdoc.appendix", "verify.latexdoc.compile", "verify.latexdoc.output",
+     "verify.latexdoc.command"],
+)
+def test_module_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

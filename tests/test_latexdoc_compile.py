@@ -50,7 +50,8 @@ def checked() -> dict[str, tuple]:
     fixed_report = check_proof(fixed)
     out["corrected"] = (fixed, fixed_report, ())
     seed = heat_capacity_proof(as_written=True)
-    out["as-written"] = (seed, check_proof(seed), find_errata(seed, fixed, fixed_report))
+    seed_report = check_proof(seed)
+    out["as-written"] = (seed, seed_report, find_errata(seed, seed_report, fixed, fixed_report))
     return out
 
 

@@ -99,11 +99,12 @@ def _check(args: argparse.Namespace) -> tuple[Proof, ProofReport, tuple[Erratum,
         proof = load_proof_file(args.file, as_written=args.as_written)
         return proof, check_proof(proof), ()
     proof = heat_capacity_proof(as_written=args.as_written)
+    report = check_proof(proof)
     errata: tuple[Erratum, ...] = ()
     if args.as_written:
         fixed = heat_capacity_proof()
-        errata = find_errata(proof, fixed, check_proof(fixed))
-    return proof, check_proof(proof), errata
+        errata = find_errata(proof, report, fixed, check_proof(fixed))
+    return proof, report, errata
 
 
 def _appendix(args: argparse.Namespace) -> NumericAppendix | None:

@@ -1,13 +1,15 @@
 r"""Errata: the lines where a proof as written differs from its corrected form.
 
 ``heatcap latex --as-written`` typesets the seed's lines exactly as they read; where such a line
-differs from the corrected proof, the document shows an erratum note with the corrected line and
-its own verification status (checked with the same hypotheses).
+differs from the corrected proof and is not verified as written (or carries a note), the document
+shows an erratum note with the corrected line and its own verification status (checked with the
+same hypotheses). A line that reads differently but is verified either way needs no erratum.
 
 >>> from derive.proof import heat_capacity_proof
 >>> from verify.checker import check_proof
 >>> seed, fixed = heat_capacity_proof(as_written=True), heat_capacity_proof()
->>> [(e.step, e.index, e.result.status) for e in find_errata(seed, fixed, check_proof(fixed))]
+>>> errata = find_errata(seed, check_proof(seed), fixed, check_proof(fixed))
+>>> [(e.step, e.index, e.result.status) for e in errata]
 [('step-3', 3, 'verified')]
 """
 
@@ -35,16 +37,19 @@ class Erratum:
     result: LineResult
 
 
-def find_errata(written: Proof, corrected: Proof, corrected_report: ProofReport) -> tuple[Erratum, ...]:
-    """The lines of ``written`` that differ from the same line of ``corrected``."""
+def find_errata(written: Proof, written_report: ProofReport, corrected: Proof,
+                corrected_report: ProofReport) -> tuple[Erratum, ...]:
+    """The lines of ``written`` that differ from the same line of ``corrected`` and are not
+    verified as written (or carry a note)."""
     out = []
     fixed_steps = {s.id: (s, r) for s, r in zip(corrected.steps, corrected_report.steps, strict=True)}
-    for step in written.steps:
+    for step, verdicts in zip(written.steps, written_report.steps, strict=True):
         if step.id not in fixed_steps:
             continue
         fixed, result = fixed_steps[step.id]
-        for index, (old, new, res) in enumerate(zip(step.lines, fixed.lines, result.lines,
-                                                    strict=False), 1):
-            if line_latex(old) != line_latex(new):
-                out.append(Erratum(step.id, index, old.note, old, new, res))
+        for index, (old, seen, new, res) in enumerate(
+                zip(step.lines, verdicts.lines, fixed.lines, result.lines, strict=False), 1):
+            if line_latex(old) == line_latex(new) or (seen.status == "verified" and not old.note):
+                continue
+            out.append(Erratum(step.id, index, old.note, old, new, res))
     return tuple(out)
