@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["errors", "data", "model", "symmetric", "floatsolve", "digits", "crossval", "analysis"]
+MODULES = ["errors", "data", "model", "symmetric", "floatsolve", "digits", "crossval", "analysis", "lines"]
 
 
 @pytest.mark.parametrize("name", MODULES)

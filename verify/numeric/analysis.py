@@ -37,12 +37,14 @@ from .data import LeastSquaresData, QuadraticData, parse_eta
 from .digits import agree_digits, as_fraction, decimal_string
 from .errors import NumericInputError, check_dps
 from .floatsolve import FloatModel
+from .lines import proof_line_rows
 from .model import ExactModel, MpModel, exact_model
 from .series import stationary_law, taylor_coefficients
 
 __all__ = ["Report", "analyze"]
 
 GUARD_DIGITS = 10
+FLOAT_LINE_ROWS_MAX_D = 60
 CHECK_DIGITS = 15
 Progress = Callable[[str], None]
 
@@ -91,13 +93,14 @@ def analyze(data: LeastSquaresData | QuadraticData, eta: str | Fraction, *, mode
         say("exact solve")
         backend = ExactBackend(exact)
         return _report("exact", backend, exact, eta, dps, order, runs[1][1], dps, eta_digits,
-                       crossval)
+                       data if crossval else None)
     if mode != "mp":
         raise NumericInputError(f"unknown mode {mode!r}; expected 'mp', 'exact' or 'float64'")
     (_, _, low_numbers), (high, rate, high_numbers) = runs
     digits = min([dps, eta_digits] + [agree_digits(a, b, dps)
                                       for a, b in zip(low_numbers, high_numbers, strict=True)])
-    return _report("mp", high, exact, eta, dps, order, rate, digits, eta_digits, crossval)
+    return _report("mp", high, exact, eta, dps, order, rate, digits, eta_digits,
+                   data if crossval else None)
 
 
 def _mp_run(exact: ExactModel, float_model: FloatModel, eta: Fraction, digits: int, order: int,
@@ -125,11 +128,16 @@ def _check_below_critical(eta: Fraction, eta_crit: object, digits: int) -> None:
 
 
 def _report(mode: str, backend: Backend, exact: ExactModel, eta: Fraction, dps: int, order: int,
-            rate: CriticalRate, digits: int, eta_digits: int, crossval: bool) -> Report:
+            rate: CriticalRate, digits: int, eta_digits: int,
+            data: LeastSquaresData | QuadraticData | None) -> Report:
+    """The report; with ``data``, the cross-validation rows: every line of the proof, then
+    the Step-3 identity and Step 4 by the Taylor coefficient and by Richardson extrapolation."""
     law = stationary_law(backend, eta)
     taylor, terms = taylor_coefficients(backend, order)
-    rows = crossval_rows(backend, law, taylor, terms, float(as_fraction(rate.eta_crit)),
-                         dps) if crossval else []
+    rows = []
+    if data is not None:
+        rows = proof_line_rows(data, law.second_moment, terms, eta, digits)
+        rows += crossval_rows(backend, law, taylor, terms, float(as_fraction(rate.eta_crit)), dps)
     return Report(mode, exact.n, exact.d, eta, dps, backend.loss_star, law.excess_loss,
                   backend.trace(backend.noise) / 4, 2 * taylor[1], rate, tuple(taylor[:order]),
                   digits, eta_digits, tuple(rows))
@@ -150,8 +158,11 @@ def _analyze_float(model: FloatModel, data: LeastSquaresData | QuadraticData, et
     backend = FloatBackend(model, solver)
     law = stationary_law(backend, eta)
     taylor, terms = taylor_coefficients(backend, order)
-    rows = crossval_rows(backend, law, taylor, terms, rate.eta_crit, min(dps, 16),
-                         levels=4) if crossval else []
+    rows = []
+    if crossval:
+        if model.d <= FLOAT_LINE_ROWS_MAX_D:  # every proof line in balls: O(n d²) per letter
+            rows = proof_line_rows(data, law.second_moment, terms, eta, min(dps, 16))
+        rows += crossval_rows(backend, law, taylor, terms, rate.eta_crit, min(dps, 16), levels=4)
     return Report("float64", model.n, model.d, eta, dps, model.loss_star, law.excess_loss,
                   backend.trace(model.noise) / 4, 2 * taylor[1], rate, tuple(taylor), digits,
                   digits, tuple(rows))

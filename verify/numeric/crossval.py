@@ -1,6 +1,6 @@
 """Cross-validation of the proof's numbered lines by numbers alone.
 
-A row is a dict ``{"step": "step-3" | "step-4", "line": int, "lhs": str,
+A row is a dict ``{"step": "step-3" | "step-4", "line": str, "lhs": str,
 "rhs": str, "agree_digits": int}``: the two sides of one line of the proof,
 evaluated on a concrete instance at its exact stationary law, as decimal
 strings, and the number of significant decimal digits on which they agree
@@ -8,10 +8,13 @@ strings, and the number of significant decimal digits on which they agree
 
 Rows produced here (see :func:`crossval_rows`):
 
-* step-3, line 1: ½ tr(H S)  =  (η/4)[tr C + E_b tr(H_b² S)]  at the given η;
-* step-4, line 1: the Taylor coefficient c₁ = ½ tr(H S₁)  =  ¼ tr C;
-* step-4, line 2: the Richardson limit of (L(η) − L*)/η as η → 0  =  ¼ tr C;
-* step-4, line 3: c₂ = ½ tr(H S₂)  =  ¼ E_b tr(H_b² S₁)  (so L''(0) = ½ E_b tr(H_b² S₁)).
+* step-3, "identity": ½ tr(H S)  =  (η/4)[tr C + E_b tr(H_b² S)]  at the given η;
+* step-4, "taylor": the Taylor coefficient c₁ = ½ tr(H S₁)  =  ¼ tr C;
+* step-4, "richardson": the Richardson limit of (L(η) − L*)/η as η → 0  =  ¼ tr C;
+* step-4, "second-derivative": c₂ = ½ tr(H S₂)  =  ¼ E_b tr(H_b² S₁)
+  (so L''(0) = ½ E_b tr(H_b² S₁)).
+
+Every numbered line of the proof is evaluated by :mod:`verify.numeric.lines`.
 
 Richardson extrapolation: with f(h) = (L(h) − L*)/h = c₁ + c₂h + c₃h² + …,
 the table R[k][0] = f(h₀/2^k), R[k][j] = R[k][j−1] + (R[k][j−1] − R[k−1][j−1])/(2^j − 1)
@@ -34,7 +37,7 @@ from .series import StationaryLaw, stationary_law
 __all__ = ["crossval_rows", "richardson_limit", "row"]
 
 
-def row(step: str, line: int, lhs: object, rhs: object, digits: int) -> dict[str, object]:
+def row(step: str, line: int | str, lhs: object, rhs: object, digits: int) -> dict[str, object]:
     """One cross-validation row comparing ``lhs`` and ``rhs`` to ``digits`` digits."""
     return {"step": step, "line": line, "lhs": decimal_string(lhs, digits),
             "rhs": decimal_string(rhs, digits), "agree_digits": agree_digits(lhs, rhs, digits)}
@@ -66,9 +69,9 @@ def crossval_rows(backend: Backend, law: StationaryLaw, taylor: list[object],
     h0 = Fraction(eta_crit / 8).limit_denominator(10 ** 6)
     limit = richardson_limit(lambda h: stationary_law(b, h).excess_loss / b.number(h), h0, levels)
     return [
-        row("step-3", 1, law.excess_loss, law.identity_rhs, digits),
-        row("step-4", 1, taylor[0], quarter_trace, digits),
-        row("step-4", 2, limit, quarter_trace, digits),
-        row("step-4", 3, taylor[1], b.weighted_trace(first_terms[0]) / 4, digits),
+        row("step-3", "identity", law.excess_loss, law.identity_rhs, digits),
+        row("step-4", "taylor", taylor[0], quarter_trace, digits),
+        row("step-4", "richardson", limit, quarter_trace, digits),
+        row("step-4", "second-derivative", taylor[1], b.weighted_trace(first_terms[0]) / 4, digits),
     ]
 
