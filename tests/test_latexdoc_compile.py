@@ -103,3 +103,17 @@ def test_a_missing_engine_is_a_latex_error(monkeypatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(LatexError, match="not installed"):
         compile_pdf("\\documentclass{article}\\begin{document}x\\end{document}")
+
+
+@pytest.mark.parametrize("engine", ["pdflatex", "latexmk"])
+def test_each_engine_compiles_and_reports_errors(engine: str, checked) -> None:
+    require_pdflatex()
+    from verify.latexdoc import find_engine
+
+    if find_engine(engine) is None:       # latexmk is optional: without it --pdf uses pdflatex
+        assert engine == "latexmk" and find_engine() == "pdflatex"
+        return
+    proof, report, _ = checked["as-written"]
+    assert compile_pdf(article_latex(proof, report), engine=engine).engine == engine
+    with pytest.raises(LatexError, match="Undefined control sequence"):
+        compile_pdf("\\documentclass{article}\n\\begin{document}\n\\oops\n\\end{document}\n", engine=engine)
