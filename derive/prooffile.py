@@ -292,7 +292,7 @@ def _steps(data: Mapping[str, Any], reader: _StepReader) -> tuple[Step, ...]:
     ids = [s.id for s in steps]
     twice = next((s for s in ids if ids.count(s) > 1), None)
     if twice:
-        raise ProofFileError(f"{reader.name}: step '{twice}' is declared twice")
+        raise ProofFileError(f'{reader.name}: step "{twice}" is declared twice')
     return steps
 
 

@@ -1,7 +1,8 @@
 r"""The ``heatcap`` command line.
 
-``heatcap check [--as-written] [--json]`` checks the Heat Capacity proof: exit 0 when every
-line is verified, 1 when any line is refuted or unknown, 2 for a usage error.
+``heatcap check [FILE] [--as-written] [--json]`` checks a proof file (default: the Heat Capacity
+proof shipped in ``derive/proofs``): exit 0 when every line is verified, 1 when any line is
+refuted or unknown, 2 for a usage error or a malformed proof file (one message, no traceback).
 
 >>> main(["check", "--json"]) == 0  # doctest: +ELLIPSIS
 {...
@@ -13,6 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from derive.proof import Proof
 
 __all__ = ["build_parser", "main"]
 
@@ -28,12 +33,30 @@ class UsageError(Exception):
     """A usage error of the command line (exit code 2)."""
 
 
-def _check(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> Proof:
     from derive.proof import heat_capacity_proof
+    from derive.prooffile import load_proof
+
+    if args.file is None:
+        return heat_capacity_proof(as_written=args.as_written)
+    if args.as_written:
+        raise UsageError("heatcap check: error: --as-written selects the built-in proof; give FILE or it")
+    return load_proof(args.file)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from derive.parse.errors import ProofFileError
     from verify.checker import check_proof
     from verify.report import render_json, render_text
+    from verify.results import with_locations
 
-    report = check_proof(heat_capacity_proof(as_written=args.as_written))
+    try:
+        proof = _load(args)
+    except (ProofFileError, UsageError) as exc:
+        prefix = "" if isinstance(exc, UsageError) else "heatcap check: error: "
+        print(f"{prefix}{exc}", file=sys.stderr)
+        return 2
+    report = with_locations(check_proof(proof), proof)
     if args.generic:
         from dataclasses import replace
 
@@ -59,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="heatcap", description="Derive and verify the Heat Capacity Theorem of SGD.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="check the proof line by line")
+    check.add_argument("file", nargs="?", metavar="FILE", help="a proof file (TOML; docs/proof-files.md)")
     check.add_argument("--as-written", action="store_true", help="the seed's lines exactly as written")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument(

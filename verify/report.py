@@ -37,6 +37,8 @@ def _table(report: ProofReport) -> list[str]:
 
 def _detail(line: LineResult) -> list[str]:
     out = [f"{line.step}, line {line.index}: {line.status}"]
+    if line.location is not None:
+        out.append(f"  written at: {line.location}")
     if line.source:
         out.append(f"  as written: {line.source}")
     out.append(f"  checked:    {line.latex}")

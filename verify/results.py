@@ -5,10 +5,24 @@ Each object has ``to_json()``; the text report and ``--json`` are made from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["Certificate", "Counterexample", "LineResult", "ProofReport", "Status", "StepResult", "worst"]
+from derive.proof import Location
+
+if TYPE_CHECKING:
+    from derive.proof import Proof
+
+__all__ = [
+    "Certificate",
+    "Counterexample",
+    "LineResult",
+    "ProofReport",
+    "Status",
+    "StepResult",
+    "with_locations",
+    "worst",
+]
 
 Status = Literal["verified", "refuted", "unknown"]
 _RANK = {"verified": 0, "unknown": 1, "refuted": 2}
@@ -74,11 +88,13 @@ class LineResult:
     reason: str | None = None
     source: str | None = None
     note: str | None = None
+    location: Location | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "step": self.step,
             "line": self.index,
+            "location": asdict(self.location) if self.location else None,
             "latex": self.latex,
             "source": self.source,
             "status": self.status,
@@ -146,6 +162,17 @@ class ProofReport:
             "lemmas": [_lemma_json()],
             **dict(self.extra),
         }
+
+
+def with_locations(report: ProofReport, proof: Proof) -> ProofReport:
+    """The report with each line's place in the proof file (file, step, line, line of the file)."""
+    where = {(s.id, k): line.location for s in proof.steps for k, line in enumerate(s.lines, 1)}
+
+    def locate(step: StepResult) -> StepResult:
+        lines = tuple(replace(x, location=where.get((step.id, x.index))) for x in step.lines)
+        return replace(step, lines=lines)
+
+    return replace(report, steps=tuple(locate(s) for s in report.steps))
 
 
 def _lemma_json() -> dict[str, Any]:

@@ -139,10 +139,10 @@ def power(x: Basic, exponent: int) -> Basic:
 
 
 def transpose(x: Basic) -> Basic:
-    """xᵀ for a vector or matrix."""
+    """xᵀ for a vector or matrix: evaluated for a symbol (H_bᵀ = H_b), kept as written otherwise."""
     if not is_matrix(x):
         raise AlgebraError("^\\top of a scalar: only vectors and matrices are transposed")
-    return x.T
+    return x.T if x.is_symbol else Transpose(x)
 
 
 def squared_norm(x: Basic) -> Basic:

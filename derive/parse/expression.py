@@ -61,7 +61,8 @@ class ExpressionParser:
         self.text = text
         self.notation = notation
         toks = tokenize(text) if tokens is None else tokens
-        self.toks = [*toks, Token("end", "", len(text), len(text))]
+        spaced = [t for t in toks if t.kind != "quad"]
+        self.toks = [*spaced, Token("end", "", len(text), len(text))]
         self.i = 0
         self.stops: list[str] = []
         self.bare_loss = False
@@ -125,6 +126,8 @@ class ExpressionParser:
         return value
 
     def parse_term(self) -> Basic:
+        if self.peek().text in DOTS:
+            self.fail(f"{self.peek().text} may only end a sum, as in '+ \\dots'")
         if not self.starts_factor(self.peek()):
             self.fail(f"expected a term, found {self.found()}")
         items: list[Basic] = []
@@ -154,10 +157,10 @@ class ExpressionParser:
         atom = self.parse_atom()
         return self.parse_postfix(atom), False
 
-    def parse_body(self, op: Token) -> Basic:
+    def parse_body(self, label: str) -> Basic:
         if not (self.starts_factor(self.peek()) or self.at("+", "-")):
             self.fail(
-                f"{op.text} needs an expression to its right (its scope runs to the end of the group), "
+                f"{label} needs an expression to its right (its scope runs to the end of the group), "
                 f"found {self.found()}"
             )
         return self.parse_sum()
@@ -181,10 +184,10 @@ class ExpressionParser:
         sub = self.read_script()
         n = self.notation
         if _name_text(sub) == n.index:
-            return E_b(self.parse_body(op))
+            return E_b(self.parse_body(f"E_{n.index}"))
         names = _name_text(sub).split(r"\sim")
         if len(names) == 2 and names[0] == n.state_name and names[1] == n.law:
-            return E_P(self.parse_body(op), n.state, n.rate)
+            return E_P(self.parse_body(f"E_{{{n.state_name} \\sim {n.law}}}"), n.state, n.rate)
         self.fail(
             f"expected E_{n.index} or E_{{{n.state_name} \\sim {n.law}}}, "
             f"found E_{{{' '.join(t.text for t in sub if t.text not in '{}')}}}",
@@ -207,7 +210,7 @@ class ExpressionParser:
         return out
 
     def parse_limit(self) -> Basic:
-        op = self.next()
+        self.next()
         self.expect("_", "a subscript \\lim_{\\eta \\rightarrow 0}")
         self.expect("{", "'{' in \\lim_{\\eta \\rightarrow 0}")
         self.expect_rate()
@@ -218,7 +221,7 @@ class ExpressionParser:
             self.read_script()
         self.expect("}", "'}' to close the subscript of \\lim")
         rate = self.notation.rate
-        return LimitAtZero(self.parse_body(op), rate)
+        return LimitAtZero(self.parse_body("\\lim"), rate)
 
     def expect_rate(self) -> None:
         tok = self.peek()
