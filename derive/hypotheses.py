@@ -11,6 +11,7 @@ kind               meaning
 ``equation``       a scalar equation that holds (used in linear combinations)
 ``small-eta``      E_{P_η}‖ΔΦ‖² → 0 as η → 0 (so every moment of ΔΦ vanishes in the limit)
 ``assumption``     a stated assumption the algebra does not use (e.g. positive definiteness)
+``inverse``        ``A B = I`` for two fixed matrices: the product AB (or BA) cancels
 =================  ==========================================================================
 
 >>> from derive.hypotheses import HYPOTHESES
@@ -35,7 +36,7 @@ from derive.sgd import (
 __all__ = ["HYPOTHESES", "Hypothesis", "HypothesisKind"]
 
 HypothesisKind = Literal[
-    "expansion", "mean-zero", "independence", "equation", "small-eta", "assumption"
+    "expansion", "mean-zero", "independence", "equation", "small-eta", "assumption", "inverse"
 ]
 
 

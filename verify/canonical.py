@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from sympy import Basic
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from derive.symbols import d
 from verify.context import Context
 from verify.lower import Term, lower, probe
 from verify.network import Component, Letter, canonical_key
@@ -51,12 +52,46 @@ def _strip(x: Letter) -> Letter:
     return Letter(x.name, x.kind, x.per_example, x.random, x.moment, x.group)
 
 
+def _cancel_pairs(letters: tuple[Letter, ...], pairs: frozenset, cyclic: bool) -> tuple[Letter, ...]:
+    """Remove adjacent A·B with A B = I (fixed matrices), repeatedly, cyclically for a trace."""
+    out = list(letters)
+    changed = True
+    while changed and len(out) >= 2:
+        changed = False
+        lo, hi = (0, len(out)) if cyclic else (1, len(out) - 1)
+        for i in range(lo, hi - (0 if cyclic else 1)):
+            j = (i + 1) % len(out)
+            a, b = out[i], out[j]
+            if a.group is None and b.group is None and (a.name, b.name) in pairs and i != j:
+                out = [x for k, x in enumerate(out) if k not in (i, j)]
+                changed = True
+                break
+    return tuple(out)
+
+
+def _inverses(coeff: object, comps: tuple[Component, ...], ctx: Context) -> tuple[object, list]:
+    if not ctx.inverses:
+        return coeff, list(comps)
+    out = []
+    for c in comps:
+        if c.kind not in ("path", "cycle"):
+            out.append(c)
+            continue
+        letters = _cancel_pairs(c.letters, ctx.inverses, c.kind == "cycle")
+        if c.kind == "cycle" and not letters:
+            coeff = coeff * d  # tr(I) = d
+            continue
+        out.append(Component(c.kind, letters))
+    return coeff, out
+
+
 def canonical_terms(terms: list[Term], ctx: Context) -> Poly:
     """Collect lowered terms into a :class:`Poly` of canonical monomials."""
     out = Poly()
     for coeff, comps in terms:
         if coeff == 0 or _killed(comps, ctx):
             continue
+        coeff, comps = _inverses(coeff, comps, ctx)
         stripped = [c.map_letters(_strip) for c in comps]
         out.add_term(canonical_key(stripped), coeff)
     return out

@@ -41,6 +41,7 @@ class Context:
     independence: bool = False
     small_eta: bool = False
     mean_zero: frozenset[str] = frozenset()
+    inverses: frozenset[tuple[str, str]] = frozenset()
     equations: list[tuple[str, Poly]] = field(default_factory=list)
     groups: dict[int, GroupInfo] = field(default_factory=dict)
     limit_log: list[tuple[str, object]] = field(default_factory=list)
@@ -64,6 +65,9 @@ class Context:
             independence="independence" in kinds,
             small_eta="small-eta" in kinds,
             mean_zero=mean_zero,
+            inverses=frozenset(
+                pair for x in names if hypotheses[x].kind == "inverse" for pair in _pairs(hypotheses[x])
+            ),
         )
 
     def fresh(self) -> int:
@@ -76,3 +80,14 @@ class Context:
 
     def equation_names(self) -> list[str]:
         return [x for x in self.names if self.hypotheses[x].kind == "equation"]
+
+
+def _pairs(h: Hypothesis) -> tuple[tuple[str, str], ...]:
+    """(A, B) and (B, A) for a hypothesis ``A B = I`` between two fixed matrices."""
+    from sympy import Identity, MatMul
+
+    eq = h.equation
+    if eq is None or not isinstance(eq.lhs, MatMul) or not isinstance(eq.rhs, Identity):
+        raise UnknownHypothesis(f"hypothesis {h.name!r} must read 'A B = I' for two fixed matrices")
+    a, b = (str(m.name) for m in eq.lhs.args)
+    return ((a, b), (b, a))

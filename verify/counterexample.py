@@ -99,6 +99,7 @@ def candidate_instances(
     """Small exact instances (mixtures for the named equations only at a fixed η)."""
     rate = eta if family else ETA0
     data = [random_data(seed, mean_zero=mz, cubic=cu) for cu in (True, False) for mz in (False, True)]
+    data.append(_wrong_inverse(data[-1]))
     finite = [
         Instance(dat, law(dat, scale), rate)
         for law in (_coupled_law, _independent_law)
@@ -109,12 +110,24 @@ def candidate_instances(
     yield _stationary(seed, True, rate)
     yield _stationary(seed, False, rate)
     if not family:
+        spread = [Instance(dat, law(dat, S(4)), ETA0) for law in (_coupled_law, _independent_law)
+                  for dat in data]
         for h in (hypotheses[u] for u in uses):
             if h.kind == "equation":
-                for inst in finite:
+                for inst in finite + spread:
                     mixed = _stationarity_mixture(Instance(inst.data, inst.law, ETA0), h)
                     if mixed is not None:
                         yield mixed
+
+
+def _wrong_inverse(data: Data) -> Data:
+    """The same data with a fixed matrix that is *not* the inverse of P (nor a multiple of it)."""
+    from dataclasses import replace
+
+    p = data.constant("P")
+    if p is None:
+        return data
+    return replace(data, constants=(("P", p), ("P^{-1}", (p + Matrix.eye(p.rows)).inv())))
 
 
 def _vanishes(inst: Instance) -> bool:
@@ -135,7 +148,7 @@ def holds(name: str, inst: Instance, hypotheses: Mapping[str, Hypothesis]) -> bo
         return isinstance(inst.law, MomentLaw) or inst.law.independent(inst.data.n)
     if h.kind == "small-eta":
         return _vanishes(inst)
-    if h.kind == "equation":
+    if h.kind in ("equation", "inverse"):
         assert h.equation is not None
         try:
             return _zero(evaluate(h.equation.lhs, inst) - evaluate(h.equation.rhs, inst))

@@ -54,7 +54,16 @@ from derive.expectation import ExampleMean, StationaryMean
 from derive.limits import DerivativeAtZero, LimitAtZero
 from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.scalar import Scalar, SquaredNorm
-from derive.symbols import ExampleMatrix, ExampleVector, StateVector, d, eta, n
+from derive.symbols import (
+    ConstantMatrix,
+    ConstantVector,
+    ExampleMatrix,
+    ExampleVector,
+    StateVector,
+    d,
+    eta,
+    n,
+)
 from verify.instances import Instance, MomentLaw
 
 __all__ = ["Env", "Unevaluable", "evaluate", "limit_at_zero"]
@@ -164,6 +173,9 @@ def _leaf(expr: Basic, inst: Instance, env: Env) -> Value:
         if env.x is None:
             raise Unevaluable("ΔΦ outside every E_{ΔΦ∼P_η}")
         return env.x
+    value = inst.data.constant(name)
+    if isinstance(expr, ConstantMatrix | ConstantVector) and value is not None:
+        return value
     raise Unevaluable(f"the instance has no values for {name}")
 
 
@@ -203,7 +215,7 @@ def evaluate(expr: Basic, inst: Instance, env: Env = Env()) -> Value:
         return zeros(*_shape(expr, inst))
     if isinstance(expr, Identity):
         return eye(_shape(expr, inst)[0])
-    if isinstance(expr, ExampleVector | ExampleMatrix | StateVector):
+    if isinstance(expr, ExampleVector | ExampleMatrix | StateVector | ConstantMatrix | ConstantVector):
         return _leaf(expr, inst, env)
     if isinstance(expr, Transpose):
         return evaluate(expr.arg, inst, env).T

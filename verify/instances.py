@@ -35,6 +35,11 @@ class Data:
     H: tuple[Matrix, ...]
     L: tuple[Expr, ...]
     kappa: tuple[Expr, ...]
+    constants: tuple[tuple[str, Matrix], ...] = ()
+
+    def constant(self, name: str) -> Matrix | None:
+        """The value of a fixed matrix or vector (e.g. a preconditioner P), if the data has one."""
+        return next((m for k, m in self.constants if k == name), None)
 
     @property
     def d(self) -> int:
@@ -62,6 +67,8 @@ class Data:
             "H": [[[sstr(v) for v in H.row(i)] for i in range(self.d)] for H in self.H],
             "L_star": [sstr(v) for v in self.L],
             "cubic_remainder": [sstr(v) for v in self.kappa],
+            **({"constants": {k: [[sstr(v) for v in m.row(i)] for i in range(m.rows)]
+                              for k, m in self.constants}} if self.constants else {}),
         }
 
 
@@ -132,6 +139,8 @@ class Instance:
             tuple(Matrix([[_value(v) for v in row] for row in H]) for H in obj["H"]),
             tuple(_value(v) for v in obj["L_star"]),
             tuple(_value(v) for v in obj["cubic_remainder"]),
+            tuple((k, Matrix([[_value(v) for v in row] for row in rows]))
+                  for k, rows in obj.get("constants", {}).items()),
         )
         law = obj["law"]
         if law["kind"] == "moments":
@@ -175,4 +184,6 @@ def random_data(
     H = [_psd(rng, d) for _ in range(n)]
     L = [Rational(rng.randint(1, 9), rng.randint(1, 4)) for _ in range(n)]
     kappa = [Rational(rng.randint(1, 3), 2) if cubic else S.Zero for _ in range(n)]
-    return Data(tuple(g), tuple(H), tuple(L), tuple(kappa))
+    P = _psd(rng, d)
+    constants = (("P", P), ("P^{-1}", P.inv()))
+    return Data(tuple(g), tuple(H), tuple(L), tuple(kappa), constants)

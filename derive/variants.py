@@ -1,0 +1,92 @@
+r"""Beyond the seed: the Heat Capacity argument for variants of SGD, as proofs the checker verifies.
+
+**Preconditioned SGD.** With a fixed symmetric positive definite P, the step is
+ΔΦ' = ΔΦ − ηP(g_b + H_bΔΦ). The second moment that stays stationary is now E[ΔΦᵀP⁻¹ΔΦ]; expanding
+it as in the lecture's Step 3 (and cancelling P⁻¹P = I) gives
+
+    L(η) − L(Φ*) = (η/4) E_{ΔΦ∼P_η} E_b (g_b + H_bΔΦ)ᵀ P (g_b + H_bΔΦ),
+
+so dL/dη at 0 = ¼ E_b g_bᵀ P g_b = ¼ tr(P C), C = E_b g_b g_bᵀ.
+
+>>> from derive.variants import preconditioned_proof
+>>> proof = preconditioned_proof()
+>>> [step.id for step in proof.steps]
+['step-1', 'step-2', 'step-3']
+>>> sorted(set(proof.hypotheses) - {"expansion", "independence", "mean-gradient-zero",
+...     "positive-definite", "small-eta-limit", "stationarity"})
+['preconditioned-stationarity', 'preconditioner-inverse']
+"""
+
+from __future__ import annotations
+
+from sympy import Identity, MatMul, Rational, Trace
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from derive.expectation import E_P, E_b
+from derive.hypotheses import HYPOTHESES, Hypothesis
+from derive.limits import DerivativeAtZero, LimitAtZero
+from derive.losses import ConvergedLoss, TrainingLoss
+from derive.proof import Line, Proof, Step
+from derive.scalar import quadratic_form
+from derive.sgd import Equation
+from derive.symbols import ConstantMatrix, DeltaPhi, H_b, d, eta, g_b
+
+__all__ = ["VARIANTS", "P", "P_inv", "preconditioned_proof", "preconditioned_step"]
+
+P = ConstantMatrix("P", d, d)
+P_inv = ConstantMatrix("P^{-1}", d, d)
+
+
+def preconditioned_step(state: MatrixExpr = DeltaPhi) -> MatrixExpr:
+    """ΔΦ' = ΔΦ − ηP(g_b + H_bΔΦ)."""
+    return state - eta * P * (g_b + H_b * state)
+
+
+def _preconditioned_hypotheses() -> dict[str, Hypothesis]:
+    step = preconditioned_step()
+    stationarity = Equation(
+        E_P(E_b(quadratic_form(step, P_inv))), E_P(quadratic_form(DeltaPhi, P_inv))
+    )
+    extra = (
+        Hypothesis("preconditioner-inverse", "inverse", r"P P^{-1} = I",
+                   "P is invertible and P^{-1} is its inverse", Equation(MatMul(P, P_inv), Identity(d))),
+        Hypothesis("preconditioned-stationarity", "equation", stationarity.latex(),
+                   "P_η is stationary for preconditioned SGD: E[ΔΦᵀP⁻¹ΔΦ] does not change in one step",
+                   stationarity),
+    )
+    return {**HYPOTHESES, **{h.name: h for h in extra}}
+
+
+def preconditioned_proof() -> Proof:
+    """dL/dη at 0 = ¼ tr(P C) for SGD preconditioned by a fixed SPD matrix P."""
+    step = preconditioned_step()
+    residual = g_b + H_b * DeltaPhi
+    weighted = E_P(E_b(quadratic_form(residual, P)))
+    half = Rational(1, 2)
+    quarter = Rational(1, 4)
+    core = ("preconditioned-stationarity", "preconditioner-inverse", "mean-gradient-zero",
+            "independence")
+    slope = DerivativeAtZero(ConvergedLoss())
+    steps = (
+        Step("step-1", "Stationarity of the P⁻¹-weighted second moment", (
+            Line(E_P(E_b(quadratic_form(step, P_inv))), E_P(quadratic_form(DeltaPhi, P_inv)),
+                 ("preconditioned-stationarity",)),
+            Line(E_P(half * quadratic_form(DeltaPhi, E_b(H_b))), eta / 4 * weighted, core),
+        )),
+        Step("step-2", "The converged loss", (
+            Line(ConvergedLoss(), TrainingLoss() + eta / 4 * weighted, ("expansion", *core)),
+        )),
+        Step("step-3", "The limit η → 0", (
+            Line(slope, quarter * LimitAtZero(weighted), ("expansion", *core, "small-eta-limit")),
+            Line(quarter * LimitAtZero(weighted), quarter * E_b(quadratic_form(g_b, P)),
+                 ("small-eta-limit",), chained=True),
+            Line(quarter * E_b(quadratic_form(g_b, P)), quarter * Trace(MatMul(P, E_b(g_b * g_b.T))),
+                 (), chained=True),
+        )),
+    )
+    theorem = Equation(slope, quarter * Trace(MatMul(P, E_b(g_b * g_b.T))))
+    return Proof("Heat capacity of preconditioned SGD", theorem, steps, _preconditioned_hypotheses(),
+                 ("P is fixed, symmetric and positive definite",))
+
+
+VARIANTS = {"preconditioner": preconditioned_proof}
