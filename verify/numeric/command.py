@@ -36,6 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--intercept", action="store_true", help="append a constant feature")
     parser.add_argument("--order", type=int, default=4, help="Taylor order (default 4)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    variants = parser.add_argument_group("variants of SGD (docs/variants.md)")
+    variants.add_argument("--batch-size", type=int, default=None, metavar="B",
+                          help="minibatch size (default 1)")
+    variants.add_argument("--sampling", choices=["with-replacement", "without-replacement"],
+                          default=None, help="how a minibatch is drawn (default with-replacement)")
+    variants.add_argument("--momentum", default=None, metavar="BETA",
+                          help="heavy-ball momentum β in [0, 1)")
+    variants.add_argument("--preconditioner", default=None, metavar="P.csv",
+                          help="symmetric positive definite d×d matrix P (CSV, no header)")
+    variants.add_argument("--reshuffle", action="store_true",
+                          help="epoch-wise random reshuffling (exact enumeration, n ≤ 8)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
             raise NumericInputError("--exact and --float64 exclude each other")
         mode = "exact" if args.exact else "float64" if args.float64 else "mp"
         progress = _progress_bar(enabled=not args.json and sys.stderr.isatty())
+        if _wants_variant(args):
+            from .variants.command import run_variant
+            return run_variant(args, mode)
         report = analyze(read_csv(args.data, intercept=args.intercept), args.eta, mode=mode,
                          dps=args.dps, order=args.order, progress=progress)
         progress("")
@@ -58,6 +72,13 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(report_json(report), indent=2) if args.json else human_report(report)
     print(text)
     return 0
+
+
+def _wants_variant(args: argparse.Namespace) -> bool:
+    """True if any variant flag was given (plain ``heatcap numeric`` otherwise)."""
+    values = [getattr(args, name, None) for name in
+              ("batch_size", "sampling", "momentum", "preconditioner", "reshuffle")]
+    return any(v is not None and v is not False for v in values)
 
 
 def report_json(report: Report) -> dict[str, object]:

@@ -72,8 +72,12 @@ def from_float(a: np.ndarray, exponent: int = 0) -> flint.fmpq_mat:
     r, c = a.shape
     out = []
     for v in a.ravel():
-        f = Fraction(float(v)) * Fraction(2) ** exponent
-        out.append(flint.fmpq(f.numerator, f.denominator))
+        num, den = float(v).as_integer_ratio()
+        if exponent >= 0:
+            num <<= exponent
+        else:
+            den <<= -exponent
+        out.append(flint.fmpq(num, den))
     return flint.fmpq_mat(r, c, out)
 
 
@@ -121,7 +125,8 @@ def _from_upper(v: np.ndarray, k: int) -> np.ndarray:
 
 
 def _max_abs(a: flint.fmpq_mat) -> Fraction:
-    return max((abs(Fraction(int(v.p), int(v.q))) for v in a.entries()), default=Fraction(0))
+    big = max((abs(v) for v in a.entries()), default=flint.fmpq(0))
+    return Fraction(int(big.p), int(big.q))
 
 
 def refine(apply_exact: object, inverse: np.ndarray, k: int, rhs: flint.fmpq_mat,
