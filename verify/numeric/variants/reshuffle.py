@@ -254,7 +254,7 @@ def closed_second_derivative(data: Data) -> Fraction:
     return fraction((u.transpose() * hess.solve(u))[0, 0] / 4 + trace(hess * c) * (n + 1) / 6)
 
 
-def analyze(data: Data, eta: Fraction, dps: int, levels: int = 5) -> ReshuffleResult:
+def analyze(data: Data, eta: Fraction, dps: int, levels: int = 8) -> ReshuffleResult:
     """Exact L(η) − L*; L'(0), L''(0) by Richardson extrapolation of exact values."""
     lo, hi = critical_bracket(data)
     if float(eta) >= lo:
@@ -264,7 +264,7 @@ def analyze(data: Data, eta: Fraction, dps: int, levels: int = 5) -> ReshuffleRe
     law = stationary(data, eta)
     g, _, loss_star = examples(data)
     theorem = fraction(sum(((gb.transpose() * gb)[0, 0] for gb in g), flint.fmpq(0)) / (4 * data.n))
-    h0 = Fraction(lo / 8).limit_denominator(10 ** 4)
+    h0 = Fraction(lo / 16).limit_denominator(10 ** 4)
     values: dict[Fraction, Fraction] = {}
 
     def excess(x: Fraction) -> Fraction:
