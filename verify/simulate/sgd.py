@@ -102,7 +102,9 @@ class ChainRun:
 
     ``samples`` has shape (K, m): sample (k, j) is the mean of the excess loss of
     chain k over steps burn_in + j·ℓ + 1 … burn_in + (j+1)·ℓ, ℓ = ``subbatch``.
-    ``final`` is the state D of every chain after the last step.
+    ``final`` is the state D of every chain after the last step (``velocity``: V).
+    With ``trace_every`` = k, ``trace`` has one row per k-th step t:
+    (t, mean over chains of ½ D_tᵀHD_t, ½ D_tᵀHD_t of chain 0).
     """
 
     samples: np.ndarray
@@ -110,14 +112,19 @@ class ChainRun:
     burn_in: int
     steps: int
     final: np.ndarray
+    velocity: np.ndarray
+    trace: np.ndarray | None = None
 
 
 def run_chains(problem: LinearProblem, eta: float, *, chains: int, steps: int, burn_in: int,
                seed: int | None = None, start: np.ndarray | None = None, batch_size: int = 1,
                sampling: str = "with-replacement", momentum: float = 0.0,
-               progress: Progress | None = None) -> ChainRun:
+               progress: Progress | None = None, velocity: np.ndarray | None = None,
+               trace_every: int | None = None) -> ChainRun:
     """Run K = ``chains`` chains for ``steps`` steps from Φ* + D₀ (D₀ = ``start`` − Φ*, or 0).
 
+    ``start`` is one Φ₀ (shape (d,)) or one per chain (shape (K, d)); ``velocity``
+    the initial V (default 0).
     The excess losses of steps burn_in+1 … steps are kept as ≤ 128 sub-batch
     means per chain (memory O(K), whatever the number of steps).
     """
@@ -129,7 +136,8 @@ def run_chains(problem: LinearProblem, eta: float, *, chains: int, steps: int, b
     delta = np.zeros((chains, d))
     if start is not None:
         delta += np.asarray(start, dtype=float) - problem.optimum
-    velocity = np.zeros((chains, d))
+    velocity = np.zeros((chains, d)) if velocity is None else np.array(velocity, dtype=float)
+    rows: list[tuple[float, float, float]] = []
     kept = steps - burn_in
     slots = min(SUBBATCHES, kept)
     subbatch = kept // slots
@@ -149,12 +157,16 @@ def run_chains(problem: LinearProblem, eta: float, *, chains: int, steps: int, b
                 delta = delta + velocity
             else:
                 delta = delta - eta * grad
+            if trace_every is not None and (step + i + 1) % trace_every == 0:
+                loss = problem.excess(delta)
+                rows.append((step + i + 1, float(loss.mean()), float(loss[0])))
             if step + i >= first_kept:
                 sums[:, (step + i - first_kept) // subbatch] += problem.excess(delta)
         step += block
         if progress is not None:
             progress(step / steps)
-    return ChainRun(sums / subbatch, subbatch, first_kept, steps, delta)
+    trace = np.array(rows).reshape(-1, 3) if trace_every is not None else None
+    return ChainRun(sums / subbatch, subbatch, first_kept, steps, delta, velocity, trace)
 
 
 def _draw(rng: np.random.Generator, n: int, shape: tuple[int, int, int], sampling: str) -> np.ndarray:

@@ -1,0 +1,245 @@
+"""``heatcap plot``: the figure files decode and the JSON behind them matches independent numbers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg
+import pytest
+import sympy
+
+from verify.numeric import LeastSquaresData, analyze
+from verify.plot.command import add_arguments, run
+
+ROWS = "x1,x2,x3,y\n1,0,0.5,1\n0,1,0,0\n1,1,-1,2\n2,1,0,2\n0.5,-1,1,0.25\n-1,0.5,2,1\n0,0,1,-1\n"
+ROWS_2D = "x1,x2,y\n1,0,1\n0,1,0\n1,1,2\n2,1,2\n0.5,-1,0.25\n"
+
+
+def table(rows: str) -> tuple[list[list[Fraction]], list[Fraction]]:
+    cells = [[Fraction(c) for c in line.split(",")] for line in rows.splitlines()[1:]]
+    return [r[:-1] for r in cells], [r[-1] for r in cells]
+
+
+def data_of(rows: str) -> LeastSquaresData:
+    x, y = table(rows)
+    return LeastSquaresData.from_arrays(x, y)
+
+
+def quarter_trace_c(rows: str) -> Fraction:
+    """¼ tr C = ¼ E_b r_b² ‖x_b‖² with Φ* from the normal equations, in exact fractions."""
+    x, y = table(rows)
+    xm, ym = sympy.Matrix(x), sympy.Matrix(y)
+    phi = (xm.T * xm).LUsolve(xm.T * ym)
+    r = xm * phi - ym
+    total = sum(r[b] ** 2 * sum(v * v for v in x[b]) for b in range(len(x)))
+    value = sympy.Rational(total) / (4 * len(x))
+    return Fraction(int(value.p), int(value.q))
+
+
+def minibatch_excess_exact(rows: str, eta: Fraction, batch: int) -> Fraction:
+    """L(η) − L* of minibatch SGD (with replacement) by solving the d² linear system in sympy:
+    H S + S H − η(H S H + (1/B)(E_b[H_b S H_b] − H S H)) = (η/B) C, entry by entry."""
+    x, y = table(rows)
+    n, d = len(x), len(x[0])
+    xs = [sympy.Matrix(row) for row in x]
+    xm, ym = sympy.Matrix(x), sympy.Matrix(y)
+    phi = (xm.T * xm).LUsolve(xm.T * ym)
+    r = xm * phi - ym
+    h = sum((v * v.T for v in xs), sympy.zeros(d, d)) / n
+    c = sum((r[b] ** 2 * xs[b] * xs[b].T for b in range(n)), sympy.zeros(d, d)) / n
+    s = sympy.Matrix(d, d, sympy.symbols(f"s0:{d * d}"))
+    e, cb = sympy.Rational(eta.numerator, eta.denominator), sympy.Rational(1, batch)
+    sandwich = sum((v * v.T * s * v * v.T for v in xs), sympy.zeros(d, d)) / n
+    lhs = h * s + s * h - e * (h * s * h + cb * (sandwich - h * s * h)) - e * cb * c
+    solution = sympy.solve(list(lhs), list(s))
+    value = (h * s.subs(solution)).trace() / 2
+    value = sympy.nsimplify(value)
+    return Fraction(int(value.p), int(value.q))
+
+
+def invoke(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="heatcap plot")
+    add_arguments(parser)
+    return run(parser.parse_args(list(argv)))
+
+
+def write(tmp_path: Path, rows: str = ROWS) -> str:
+    path = tmp_path / "data.csv"
+    path.write_text(rows)
+    return str(path)
+
+
+def assert_png(path: Path) -> None:
+    image = mpimg.imread(path)
+    assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+    assert image.std() > 0.01  # not a blank canvas
+
+
+@pytest.fixture(scope="module")
+def curve(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    tmp = tmp_path_factory.mktemp("curve")
+    csv = write(tmp)
+    out = tmp / "curve.png"
+    assert invoke("curve", csv, "-o", str(out), "--eta", "0.05,0.15", "--points", "8",
+                  "--chains", "100", "--seed", "1") == 0
+    return out, json.loads((tmp / "curve.png.json").read_text())
+
+
+def test_curve_png_decodes(curve: tuple[Path, dict]) -> None:
+    assert_png(curve[0])
+
+
+def test_curve_grid_is_the_exact_loss(curve: tuple[Path, dict]) -> None:
+    payload = curve[1]
+    data = data_of(ROWS)
+    assert len(payload["grid"]) == 8
+    for row in payload["grid"][::3]:
+        exact = analyze(data, Fraction(row["eta"]), mode="exact", dps=20, crossval=False)
+        assert row["excess_loss"] == pytest.approx(float(exact.excess_loss), rel=1e-9)
+        assert row["loss"] == pytest.approx(float(exact.loss_star + exact.excess_loss), rel=1e-12)
+
+
+def test_curve_tangent_and_pole(curve: tuple[Path, dict]) -> None:
+    payload = curve[1]
+    slope = quarter_trace_c(ROWS)
+    assert payload["slope_at_zero"] == pytest.approx(float(slope), rel=1e-12)
+    assert payload["tangent"]["slope"] == payload["slope_at_zero"]
+    report = analyze(data_of(ROWS), "1/100", mode="mp", dps=20, crossval=False)
+    assert payload["eta_crit"] == pytest.approx(float(report.eta_crit.eta_crit), rel=1e-12)
+    assert payload["tangent"]["intercept"] == pytest.approx(float(report.loss_star), rel=1e-12)
+    assert max(r["eta"] for r in payload["grid"]) < payload["eta_crit"]
+
+
+def test_curve_monte_carlo_points(curve: tuple[Path, dict]) -> None:
+    points = curve[1]["monte_carlo"]
+    assert [p["eta"] for p in points] == [0.05, 0.15]
+    for p in points:
+        exact = analyze(data_of(ROWS), Fraction(p["eta"]), mode="mp", dps=20, crossval=False)
+        assert abs(p["excess_loss"] - float(exact.excess_loss)) < 4 * p["standard_error"]
+
+
+def test_schedule_plateaus_match_the_exact_levels(tmp_path: Path) -> None:
+    csv = write(tmp_path)
+    out = tmp_path / "schedule.pdf"
+    assert invoke("schedule", csv, "--eta", "0.2", "-o", str(out), "--chains", "100", "--seed", "2") == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    payload = json.loads((tmp_path / "schedule.pdf.json").read_text())
+    phases = payload["phases"]
+    assert [p["eta"] for p in phases] == [0.2, 0.1, 0.05]
+    data = data_of(ROWS)
+    for p in phases:
+        exact = analyze(data, Fraction(p["eta"]), mode="exact", dps=20, crossval=False)
+        assert p["exact_excess_loss"] == pytest.approx(float(exact.excess_loss), rel=1e-12)
+        assert abs(p["plateau_excess_loss"] - float(exact.excess_loss)) < 4 * p["plateau_standard_error"]
+        assert p["plateau_standard_error"] < 0.1 * p["plateau_excess_loss"]
+    # each drop by 2 roughly halves the excess loss (L(η) − L* ≈ η·¼ tr C)
+    levels = [p["plateau_excess_loss"] for p in phases]
+    assert levels[0] > levels[1] > levels[2]
+    trace = payload["trace"]
+    assert len(trace["step"]) == len(trace["mean_loss"]) == len(trace["chain_loss"])
+    assert trace["step"][-1] == phases[-1]["end_step"]
+
+
+def test_variants_curves_match_an_exact_minibatch_solve(tmp_path: Path) -> None:
+    csv = write(tmp_path, ROWS_2D)
+    out = tmp_path / "variants.png"
+    assert invoke("variants", csv, "-o", str(out), "--points", "4", "--batch-sizes", "1,2,4") == 0
+    assert_png(out)
+    payload = json.loads((tmp_path / "variants.png.json").read_text())
+    curves = {c["batch_size"]: c for c in payload["curves"]}
+    assert sorted(curves) == [1, 2, 4]
+    data = data_of(ROWS_2D)
+    plain = curves[1]
+    for eta, value in zip(plain["eta"][::2], plain["excess_loss"][::2], strict=True):
+        exact = analyze(data, Fraction(eta), mode="exact", dps=20, crossval=False)
+        assert value == pytest.approx(float(exact.excess_loss), rel=1e-9)
+    eta, value = curves[2]["eta"][1], curves[2]["excess_loss"][1]
+    assert value == pytest.approx(float(minibatch_excess_exact(ROWS_2D, Fraction(eta), 2)), rel=1e-9)
+    slope = quarter_trace_c(ROWS_2D)
+    for b, curve in curves.items():
+        assert curve["slope_at_zero"] == pytest.approx(float(slope) / b, rel=1e-12)
+        assert max(curve["eta"]) < curve["eta_crit"]
+    assert plain["eta_crit"] == pytest.approx(
+        float(analyze(data, "1/100", mode="mp", dps=20, crossval=False).eta_crit.eta_crit), rel=1e-9)
+
+
+def test_variants_with_momentum(tmp_path: Path) -> None:
+    from verify.simulate.exact import variants_api
+
+    if variants_api() is None:
+        pytest.skip("verify.numeric.variants is not available")
+    csv = write(tmp_path, ROWS_2D)
+    out = tmp_path / "momentum.png"
+    assert invoke("variants", csv, "-o", str(out), "--points", "6", "--batch-sizes", "1",
+                  "--momenta", "0.5") == 0
+    payload = json.loads((tmp_path / "momentum.png.json").read_text())
+    heavy = next(c for c in payload["curves"] if c["momentum"] == 0.5)
+    assert heavy["slope_at_zero"] == pytest.approx(float(quarter_trace_c(ROWS_2D)) * 2, rel=1e-12)
+    first = heavy["excess_loss"][0] / heavy["eta"][0]  # secant from 0: slope + O(η)
+    assert first == pytest.approx(heavy["slope_at_zero"], rel=0.2)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["sideways", "{csv}", "-o", "{out}"], "unknown KIND"),
+    (["curve", "{tmp}/missing.csv", "-o", "{out}"], "cannot read"),
+    (["curve", "{csv}", "--eta", "5", "-o", "{out}"], "critical"),
+    (["curve", "{csv}", "--eta", "nan", "-o", "{out}"], "not finite"),
+    (["schedule", "{csv}", "--eta", "0.6", "-o", "{out}"], "critical"),
+    (["schedule", "{csv}", "-o", "{out}"], "exactly one"),
+    (["curve", "{csv}", "-o", "{tmp}/fig.svg"], ".png or .pdf"),
+    (["curve", "{csv}", "-o", "{tmp}/no/such/dir/fig.png"], "cannot write"),
+    (["variants", "{csv}", "--batch-sizes", "1,x", "-o", "{out}"], "not an integer"),
+    (["variants", "{csv}", "--batch-sizes", "99", "-o", "{out}"], "batch sizes"),
+])
+def test_bad_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  argv: list[str], message: str) -> None:
+    csv = write(tmp_path)
+    out = tmp_path / "fig.png"
+    args = [a.replace("{csv}", csv).replace("{out}", str(out)).replace("{tmp}", str(tmp_path))
+            for a in argv]
+    assert invoke(*args) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("heatcap: error:") and message in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_nan_in_the_data_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = write(tmp_path, ROWS.replace("0.25", "nan"))
+    assert invoke("curve", csv, "-o", str(tmp_path / "fig.png")) == 2
+    assert "not finite" in capsys.readouterr().err
+    assert not (tmp_path / "fig.png").exists()
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from verify.plot import common
+
+    csv = write(tmp_path, ROWS_2D)
+    target = tmp_path / "fig.png"
+    target.write_bytes(b"old figure")
+
+    def broken(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(common.os, "replace", broken)
+    assert invoke("variants", csv, "-o", str(target), "--points", "3", "--batch-sizes", "1") == 2
+    assert "No space left" in capsys.readouterr().err
+    assert target.read_bytes() == b"old figure"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "fig.png"]
+
+
+def test_json_out_option(tmp_path: Path) -> None:
+    csv = write(tmp_path, ROWS_2D)
+    out, numbers = tmp_path / "v.pdf", tmp_path / "numbers.json"
+    assert invoke("variants", csv, "-o", str(out), "--json-out", str(numbers), "--points", "3",
+                  "--batch-sizes", "1,2") == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert json.loads(numbers.read_text())["kind"] == "variants"
+    assert not (tmp_path / "v.pdf.json").exists()
