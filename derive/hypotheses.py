@@ -12,6 +12,7 @@ kind               meaning
 ``small-eta``      E_{P_η}‖ΔΦ‖² → 0 as η → 0 (so every moment of ΔΦ vanishes in the limit)
 ``assumption``     a stated assumption the algebra does not use (e.g. positive definiteness)
 ``inverse``        ``A B = I`` for two fixed matrices: the product AB (or BA) cancels
+``batch``          the first two moments of minibatch means (``derive.batch``), with c_B
 =================  ==========================================================================
 
 >>> from derive.hypotheses import HYPOTHESES
@@ -36,7 +37,7 @@ from derive.sgd import (
 __all__ = ["HYPOTHESES", "Hypothesis", "HypothesisKind"]
 
 HypothesisKind = Literal[
-    "expansion", "mean-zero", "independence", "equation", "small-eta", "assumption", "inverse"
+    "expansion", "mean-zero", "independence", "equation", "small-eta", "assumption", "inverse", "batch"
 ]
 
 

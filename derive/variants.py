@@ -8,6 +8,13 @@ it as in the lecture's Step 3 (and cancelling P⁻¹P = I) gives
 
 so dL/dη at 0 = ¼ E_b g_bᵀ P g_b = ¼ tr(P C), C = E_b g_b g_bᵀ.
 
+**Minibatch SGD.** With a fresh minibatch of B examples per step, ΔΦ' = ΔΦ − η(ḡ_B + H̄_BΔΦ),
+and the lecture's argument goes through with E_B in place of E_b:
+
+    L(η) − L(Φ*) = (η/4) E_{ΔΦ∼P_η} E_B ‖ḡ_B + H̄_BΔΦ‖²,   dL/dη at 0 = (c_B/4) E_b ‖g_b‖²,
+
+with c_B = 1/B (with replacement) or (n − B)/(B(n − 1)) (without replacement).
+
 >>> from derive.variants import preconditioned_proof
 >>> proof = preconditioned_proof()
 >>> [step.id for step in proof.steps]
@@ -22,12 +29,13 @@ from __future__ import annotations
 from sympy import Identity, MatMul, Rational, Trace
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from derive.batch import E_B, H_bar, c_B, g_bar
 from derive.expectation import E_P, E_b
 from derive.hypotheses import HYPOTHESES, Hypothesis
 from derive.limits import DerivativeAtZero, LimitAtZero
 from derive.losses import ConvergedLoss, TrainingLoss
 from derive.proof import Line, Proof, Step
-from derive.scalar import quadratic_form
+from derive.scalar import SquaredNorm, quadratic_form
 from derive.sgd import Equation
 from derive.symbols import ConstantMatrix, DeltaPhi, H_b, d, eta, g_b
 
@@ -89,4 +97,52 @@ def preconditioned_proof() -> Proof:
                  ("P is fixed, symmetric and positive definite",))
 
 
-VARIANTS = {"preconditioner": preconditioned_proof}
+def minibatch_step(state: MatrixExpr = DeltaPhi) -> MatrixExpr:
+    """ΔΦ' = ΔΦ − η(ḡ_B + H̄_BΔΦ)."""
+    return state - eta * (g_bar + H_bar * state)
+
+
+def _minibatch_hypotheses() -> dict[str, Hypothesis]:
+    stationarity = Equation(E_P(E_B(SquaredNorm(minibatch_step()))), E_P(SquaredNorm(DeltaPhi)))
+    extra = (
+        Hypothesis("minibatch-moments", "batch",
+                   r"E_B[\bar X_B \otimes \bar Y_B] = c_B E_b[X_b \otimes Y_b]"
+                   r" + (1 - c_B) E_b X_b \otimes E_b Y_b",
+                   "the first two moments of minibatch means; c_B = 1/B with replacement, "
+                   "(n − B)/(B(n − 1)) without"),
+        Hypothesis("minibatch-stationarity", "equation", stationarity.latex(),
+                   "P_η is stationary for minibatch SGD: E‖ΔΦ‖² does not change in one step",
+                   stationarity),
+    )
+    return {**HYPOTHESES, **{h.name: h for h in extra}}
+
+
+def minibatch_proof() -> Proof:
+    """dL/dη at 0 = (c_B/4) E_b‖g_b‖² for SGD with a fresh minibatch each step."""
+    noise = E_P(E_B(SquaredNorm(g_bar + H_bar * DeltaPhi)))
+    half, quarter = Rational(1, 2), Rational(1, 4)
+    core = ("minibatch-stationarity", "minibatch-moments", "mean-gradient-zero", "independence")
+    slope = DerivativeAtZero(ConvergedLoss())
+    target = c_B / 4 * E_b(SquaredNorm(g_b))
+    steps = (
+        Step("step-1", "Stationarity of the second moment under minibatch steps", (
+            Line(E_P(E_B(SquaredNorm(minibatch_step()))), E_P(SquaredNorm(DeltaPhi)),
+                 ("minibatch-stationarity",)),
+            Line(E_P(half * quadratic_form(DeltaPhi, E_b(H_b))), eta / 4 * noise, core),
+        )),
+        Step("step-2", "The converged loss", (
+            Line(ConvergedLoss(), TrainingLoss() + eta / 4 * noise, ("expansion", *core)),
+        )),
+        Step("step-3", "The limit η → 0", (
+            Line(slope, quarter * LimitAtZero(noise), ("expansion", *core, "small-eta-limit")),
+            Line(quarter * LimitAtZero(noise), quarter * E_B(SquaredNorm(g_bar)),
+                 ("small-eta-limit", "minibatch-moments", "independence"), chained=True),
+            Line(quarter * E_B(SquaredNorm(g_bar)), target, ("minibatch-moments", "mean-gradient-zero"),
+                 chained=True),
+        )),
+    )
+    return Proof("Heat capacity of minibatch SGD", Equation(slope, target), steps,
+                 _minibatch_hypotheses(), ("the minibatch is drawn fresh at every step",))
+
+
+VARIANTS = {"minibatch": minibatch_proof, "preconditioner": preconditioned_proof}

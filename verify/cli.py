@@ -37,6 +37,12 @@ def _load(args: argparse.Namespace) -> Proof:
     from derive.proof import heat_capacity_proof
     from derive.prooffile import load_proof
 
+    if args.variant is not None:
+        if args.file is not None or args.as_written:
+            raise UsageError("heatcap check: error: --variant selects a built-in proof; give FILE or it")
+        from derive.variants import VARIANTS
+
+        return VARIANTS[args.variant]()
     if args.file is None:
         return heat_capacity_proof(as_written=args.as_written)
     if args.as_written:
@@ -71,12 +77,6 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _numeric(args: argparse.Namespace) -> int:
-    from verify.numeric.command import run
-
-    return run(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``heatcap`` and its subcommands."""
     parser = _Parser(prog="heatcap", description="Derive and verify the Heat Capacity Theorem of SGD.")
@@ -90,20 +90,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also check Step 4 exactly on symbolic instances (d = 1 and d = 2; ~30 s)",
     )
+    check.add_argument(
+        "--variant",
+        choices=("minibatch", "preconditioner"),
+        help="check the argument for a variant of SGD instead (docs/variants.md)",
+    )
     check.set_defaults(func=_check)
-    numeric = sub.add_parser("numeric", help="exact stationary law of linear SGD on a data set")
-    try:
-        from verify.numeric.command import add_arguments
-    except ImportError:  # pragma: no cover - the numeric backend is optional while it is built
-        numeric.set_defaults(func=lambda _a: _missing())
-    else:
-        add_arguments(numeric)
-        numeric.set_defaults(func=_numeric)
+    for name, module, text in _SUBCOMMANDS:
+        _register(sub, name, module, text)
     return parser
 
 
-def _missing() -> int:
-    print("heatcap: error: the numeric backend is not installed", file=sys.stderr)
+_SUBCOMMANDS = (
+    ("numeric", "verify.numeric.command", "exact stationary law of linear SGD on a data set"),
+    ("latex", "verify.latexdoc.command", "a LaTeX article or beamer deck of the checked proof"),
+    ("simulate", "verify.simulate.command", "Monte Carlo SGD against the exact stationary law"),
+    ("plot", "verify.plot.command", "figures: the L(η) curve, a learning-rate schedule, variants"),
+)
+
+
+def _register(sub: argparse._SubParsersAction, name: str, module: str, text: str) -> None:
+    """A subcommand whose arguments and runner live in ``module`` (add_arguments / run)."""
+    from importlib import import_module
+
+    parser = sub.add_parser(name, help=text)
+    try:
+        import_module(module).add_arguments(parser)
+    except Exception as exc:  # a broken optional feature must not break the others
+        reason = f"heatcap {name}: error: unavailable ({type(exc).__name__}: {exc})"
+        parser.set_defaults(func=lambda _args: _unavailable(reason))
+        return
+    parser.set_defaults(func=lambda args: import_module(module).run(args))
+
+
+def _unavailable(reason: str) -> int:
+    print(reason, file=sys.stderr)
     return 2
 
 

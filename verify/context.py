@@ -42,6 +42,7 @@ class Context:
     small_eta: bool = False
     mean_zero: frozenset[str] = frozenset()
     inverses: frozenset[tuple[str, str]] = frozenset()
+    batch: bool = False
     equations: list[tuple[str, Poly]] = field(default_factory=list)
     groups: dict[int, GroupInfo] = field(default_factory=dict)
     limit_log: list[tuple[str, object]] = field(default_factory=list)
@@ -64,6 +65,7 @@ class Context:
             expansion="expansion" in kinds,
             independence="independence" in kinds,
             small_eta="small-eta" in kinds,
+            batch="batch" in kinds,
             mean_zero=mean_zero,
             inverses=frozenset(
                 pair for x in names if hypotheses[x].kind == "inverse" for pair in _pairs(hypotheses[x])

@@ -81,8 +81,11 @@ def _stationarity_mixture(inst: Instance, hyp: Hypothesis) -> Instance | None:
     assert hyp.equation is not None and isinstance(inst.law, FiniteLaw)
     point = FiniteLaw(tuple((S.One / inst.data.n, Matrix([0] * inst.data.d), b)
                             for b in range(inst.data.n)), "ΔΦ = 0")
-    sig = [evaluate(hyp.equation.lhs - hyp.equation.rhs, Instance(inst.data, law, inst.eta))
-           for law in (point, inst.law)]
+    try:
+        sig = [evaluate(hyp.equation.lhs - hyp.equation.rhs, Instance(inst.data, law, inst.eta))
+               for law in (point, inst.law)]
+    except Unevaluable:
+        return None
     if sig[0] == sig[1] or not (sig[0] >= 0 >= sig[1] or sig[0] <= 0 <= sig[1]):
         return None
     t = sig[1] / (sig[1] - sig[0])
@@ -142,6 +145,8 @@ def holds(name: str, inst: Instance, hypotheses: Mapping[str, Hypothesis]) -> bo
     h = hypotheses[name]
     if h.kind == "expansion":
         return inst.data.quadratic
+    if h.kind == "batch":  # B-tuples with replacement have exactly these moments, c_B = 1/B
+        return True
     if h.kind == "mean-zero":
         return h.vector == "g_b" and _zero(inst.data.mean(inst.data.g))
     if h.kind == "independence":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import product
 from typing import Any
 
 from sympy import (
@@ -50,6 +51,7 @@ from sympy import (
 )
 from sympy import Poly as SymPoly
 
+from derive.batch import BATCH_OF, BatchMatrix, BatchMean, BatchVector, c_B
 from derive.expectation import ExampleMean, StationaryMean
 from derive.limits import DerivativeAtZero, LimitAtZero
 from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
@@ -82,6 +84,7 @@ class Env:
     b: int | None = None
     x: Matrix | None = None
     cond: tuple[Expr, ...] | None = None
+    batch: tuple[int, ...] | None = None
 
 
 def limit_at_zero(v: Expr) -> Expr:
@@ -144,6 +147,24 @@ def _example_mean(expr: ExampleMean, inst: Instance, env: Env) -> Value:
         part = w * evaluate(expr.expr, inst, replace(env, b=b))
         total = part if total is None else total + part
     return total
+
+
+def _batch_mean(expr: BatchMean, inst: Instance, env: Env) -> Value:
+    """E_B: the average over every ordered B-tuple of examples (drawn with replacement)."""
+    total: Value = None
+    tuples = list(product(range(inst.data.n), repeat=inst.batch))
+    for batch in tuples:
+        part = evaluate(expr.expr, inst, replace(env, batch=batch))
+        total = part if total is None else total + part
+    return total / len(tuples)
+
+
+def _batch_leaf(expr: Basic, inst: Instance, env: Env) -> Value:
+    if env.batch is None:
+        raise Unevaluable("a minibatch mean outside every E_B")
+    values = inst.data.g if BATCH_OF[str(expr.name)] == "g_b" else inst.data.H
+    picked = [values[b] for b in env.batch]
+    return sum(picked[1:], picked[0]) / len(picked)
 
 
 def _example_loss(offset: Basic, inst: Instance, env: Env) -> Value:
@@ -223,6 +244,10 @@ def evaluate(expr: Basic, inst: Instance, env: Env = Env()) -> Value:
         return evaluate(expr.arg, inst, env).trace()
     if isinstance(expr, ExampleMean):
         return _example_mean(expr, inst, env)
+    if isinstance(expr, BatchMean):
+        return _batch_mean(expr, inst, env)
+    if isinstance(expr, BatchVector | BatchMatrix):
+        return _batch_leaf(expr, inst, env)
     if isinstance(expr, StationaryMean):
         return _stationary_mean(expr, inst, env)
     if isinstance(expr, Scalar):
@@ -242,6 +267,8 @@ def evaluate(expr: Basic, inst: Instance, env: Env = Env()) -> Value:
         return _arith(expr, inst, env)
     if expr == eta:
         return inst.eta
+    if expr == c_B:
+        return S.One / inst.batch
     if expr in _SIZES:
         return _SIZES[expr](inst)
     if expr.is_Number:

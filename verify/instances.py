@@ -127,9 +127,11 @@ class Instance:
     data: Data
     law: MomentLaw | FiniteLaw
     eta: Expr
+    batch: int = 2  # minibatches (E_B) are B-tuples drawn with replacement: c_B = 1/B
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.data.to_json(), "eta": sstr(self.eta), "law": self.law.to_json()}
+        return {**self.data.to_json(), "eta": sstr(self.eta), "law": self.law.to_json(),
+                "batch_size": self.batch}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Instance:
@@ -146,12 +148,14 @@ class Instance:
         if law["kind"] == "moments":
             m = Matrix([_value(v) for v in law["m"]])
             s2 = Matrix([[_value(v) for v in row] for row in law["S"]])
-            return cls(data, MomentLaw(m, s2, law["description"]), _value(obj["eta"]))
+            return cls(data, MomentLaw(m, s2, law["description"]), _value(obj["eta"]),
+                       int(obj.get("batch_size", 2)))
         atoms = tuple(
             (_value(a["weight"]), Matrix([_value(v) for v in a["DeltaPhi"]]), int(a["b"]) - 1)
             for a in law["atoms"]
         )
-        return cls(data, FiniteLaw(atoms, law["description"]), _value(obj["eta"]))
+        return cls(data, FiniteLaw(atoms, law["description"]), _value(obj["eta"]),
+                   int(obj.get("batch_size", 2)))
 
 
 def _value(text: str) -> Expr:

@@ -39,6 +39,7 @@ from sympy import (
 )
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from derive.batch import BATCH_OF, BatchMatrix, BatchMean, BatchVector, c_B
 from derive.expectation import ExampleMean, StationaryMean
 from derive.limits import DerivativeAtZero, LimitAtZero
 from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
@@ -53,7 +54,7 @@ from derive.symbols import (
     d,
 )
 from verify.context import Context
-from verify.network import Component, Irreducible, Letter, glue
+from verify.network import Component, Irreducible, Letter, canonical_key, glue
 
 __all__ = ["Term", "lower", "probe"]
 
@@ -88,6 +89,10 @@ def _map_letters(terms: list[Term], f: Callable[[Letter], Letter]) -> list[Term]
 
 def _leaf(expr: MatrixExpr, left: Side, right: Side, ctx: Context) -> list[Term]:
     name = str(expr.name)
+    if isinstance(expr, BatchVector):
+        return _path(left, Letter(name, "vector", tag=ctx.fresh()))
+    if isinstance(expr, BatchMatrix):
+        return _path(left, Letter(name, "matrix", tag=ctx.fresh()), right)
     if isinstance(expr, ExampleVector | ConstantVector):
         letter = Letter(name, "vector", per_example=isinstance(expr, ExampleVector))
         return _path(left, letter)
@@ -154,6 +159,10 @@ def _coupling_group(
 
 def _bind_state(term: Term, binder: int, ctx: Context) -> Term:
     coeff, comps = term
+    if any(_random_atom(c) for c in comps):  # E_P of an opaque random atom: opaque as a whole
+        if any(x.per_example and x.group is None for c in comps for x in c.letters):
+            raise Irreducible("E_{ΔΦ∼P_η} of an opaque average inside E_b")
+        return coeff, (Component("opaque", (), ("E_P", canonical_key(_strip_tags(comps)), False)),)
     letters = [x for c in comps for x in c.letters]
     if any(x.random and x.kind != "vector" for x in letters):
         raise Irreducible("E_{ΔΦ∼P_η} of a loss that is not expanded (name `expansion`)")
@@ -170,6 +179,53 @@ def _bind_state(term: Term, binder: int, ctx: Context) -> Term:
         new, _ = glue(comps, deltas[0], deltas[1], s)  # S sits between: never tr(I)
         return coeff, tuple(new)
     return term
+
+
+def _strip_tags(comps: tuple[Component, ...]) -> list[Component]:
+    return [c.map_letters(lambda x: Letter(x.name, x.kind, x.per_example, x.random, x.moment,
+                                           x.group)) for c in comps]
+
+
+def _opaque_batch(coeff: Expr, comps: tuple[Component, ...]) -> Term:
+    """E_B of the components that hold minibatch means, kept as one opaque atom."""
+    inside = tuple(c for c in comps if any(x.name in BATCH_OF for x in c.letters) or _random_atom(c))
+    outside = tuple(c for c in comps if c not in inside)
+    groups_in = {x.group for c in inside for x in c.letters if x.group is not None}
+    groups_out = {x.group for c in outside for x in c.letters if x.group is not None}
+    if groups_in & groups_out or any(x.per_example and x.group is None for c in inside for x in c.letters):
+        raise Irreducible("E_B of a product that shares an example average with its outside")
+    random = any(x.random for c in inside for x in c.letters) or any(_random_atom(c) for c in inside)
+    atom = Component("opaque", (), ("E_B", canonical_key(_strip_tags(inside)), random))
+    return coeff, (*outside, atom)
+
+
+def _random_atom(c: Component) -> bool:
+    """An opaque atom that still depends on ΔΦ (its last payload field says so)."""
+    return c.kind == "opaque" and isinstance(c.payload, tuple) and c.payload[-1] is True
+
+
+def _bind_batch(term: Term, ctx: Context) -> list[Term]:
+    """E_B of a term: E_B X̄ = E_b X; E_B[X̄ ⊗ Ȳ] = c_B E_b[X ⊗ Y] + (1 − c_B) E_b X ⊗ E_b Y."""
+    coeff, comps = term
+    bars = [x for c in comps for x in c.letters if x.name in BATCH_OF and x.group is None]
+    if not bars:
+        return [term]
+    if not ctx.batch:
+        return [_opaque_batch(coeff, comps)]
+    if len(bars) > 2:
+        raise Irreducible(f"a moment of order {len(bars)} of minibatch means")
+
+    def example(x: Letter, gid: int) -> Letter:
+        return Letter(BATCH_OF[x.name], x.kind, per_example=True, group=gid)
+
+    def assign(groups: dict[Letter, int]) -> tuple[Component, ...]:
+        return tuple(c.map_letters(lambda x: example(x, groups[x]) if x in groups else x) for c in comps)
+
+    shared = ctx.new_group(plain=False)
+    out = [(coeff * (c_B if len(bars) == 2 else 1), assign(dict.fromkeys(bars, shared)))]
+    if len(bars) == 2:
+        out.append((coeff * (1 - c_B), assign({x: ctx.new_group(plain=False) for x in bars})))
+    return out
 
 
 def _example_loss(expr: ExampleLoss, ctx: Context) -> list[Term]:
@@ -204,8 +260,11 @@ def lower(expr: Basic, left: Side, right: Side, ctx: Context) -> list[Term]:
         return []
     if isinstance(expr, Identity):
         return _path(left, right)
-    if isinstance(expr, ExampleVector | ConstantVector | StateVector | ExampleMatrix | ConstantMatrix):
+    if isinstance(expr, ExampleVector | ConstantVector | StateVector | ExampleMatrix | ConstantMatrix
+                  | BatchVector | BatchMatrix):
         return _leaf(expr, left, right, ctx)
+    if isinstance(expr, BatchMean):
+        return [t for term in lower(expr.expr, left, right, ctx) for t in _bind_batch(term, ctx)]
     if isinstance(expr, Transpose):
         return lower(expr.arg, right, left, ctx)
     if isinstance(expr, MatAdd):
