@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--variant",
-        choices=("minibatch", "preconditioner"),
+        choices=("minibatch", "momentum", "preconditioner"),
         help="check the argument for a variant of SGD instead (docs/variants.md)",
     )
     check.set_defaults(func=_check)

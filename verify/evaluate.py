@@ -59,6 +59,7 @@ from derive.scalar import Scalar, SquaredNorm
 from derive.symbols import (
     ConstantMatrix,
     ConstantVector,
+    DeltaPhi,
     ExampleMatrix,
     ExampleVector,
     StateVector,
@@ -191,6 +192,8 @@ def _leaf(expr: Basic, inst: Instance, env: Env) -> Value:
     if isinstance(expr, ExampleMatrix) and name == "H_b":
         return inst.data.H[_need_b(env)]
     if isinstance(expr, StateVector):
+        if expr != DeltaPhi:
+            raise Unevaluable(f"the instance has no law for the state {name}")
         if env.x is None:
             raise Unevaluable("ΔΦ outside every E_{ΔΦ∼P_η}")
         return env.x

@@ -54,9 +54,11 @@ from derive.symbols import (
     d,
 )
 from verify.context import Context
-from verify.network import Component, Irreducible, Letter, canonical_key, glue
+from verify.network import Component, Irreducible, Letter, canonical_key, cross_moment, glue
 
 __all__ = ["Term", "lower", "probe"]
+
+STATE = r"\Delta\Phi"  # the lecture's state; other state vectors (e.g. a velocity v) are named
 
 Term = tuple[Expr, tuple[Component, ...]]
 Side = Letter | None
@@ -172,11 +174,13 @@ def _bind_state(term: Term, binder: int, ctx: Context) -> Term:
     gid = _coupling_group(comps, len(deltas), binder, ctx)
     per = gid is not None
     if len(deltas) == 1:
-        m = Letter("m", "vector", per_example=per, moment=True, group=gid)
+        name = "m" if deltas[0].name == STATE else f"m[{deltas[0].name}]"
+        m = Letter(name, "vector", per_example=per, moment=True, group=gid)
         return coeff, tuple(c.map_letters(lambda x: m if x == deltas[0] else x) for c in comps)
     if len(deltas) == 2:
-        s = Letter("S", "matrix", per_example=per, moment=True, group=gid)
-        new, _ = glue(comps, deltas[0], deltas[1], s)  # S sits between: never tr(I)
+        name = cross_moment(deltas[0].name, deltas[1].name)  # E[x yᵀ]
+        s = Letter(name, "matrix", per_example=per, moment=True, group=gid)
+        new, _ = glue(comps, deltas[0], deltas[1], s)  # a moment sits between: never tr(I)
         return coeff, tuple(new)
     return term
 

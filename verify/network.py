@@ -35,8 +35,11 @@ __all__ = [
     "Letter",
     "MonomialKey",
     "canonical_key",
+    "cross_moment",
     "glue",
     "groups_of",
+    "reverse",
+    "transpose_letter",
 ]
 
 LetterKind = Literal["vector", "matrix", "scalar"]
@@ -84,11 +87,11 @@ class Component:
 
     def key(self, relabel: dict[int, int]) -> tuple[Hashable, ...]:
         t = tuple(letter.key(relabel) for letter in self.letters)
+        back = tuple(_transpose_key(x) for x in t[::-1])
         if self.kind == "path":
-            return ("p", min(t, t[::-1]))
+            return ("p", min(t, back))
         if self.kind == "cycle":
             turns = [t[i:] + t[:i] for i in range(len(t))]
-            back = t[::-1]
             turns += [back[i:] + back[:i] for i in range(len(t))]
             return ("c", min(turns))
         if self.kind == "scalar":
@@ -97,6 +100,40 @@ class Component:
 
     def map_letters(self, f: Callable[[Letter], Letter]) -> Component:
         return replace(self, letters=tuple(f(x) for x in self.letters))
+
+
+def cross_moment(left: str, right: str) -> str:
+    """The name of E[X Yᵀ] for two states X, Y (``S`` for E[ΔΦΔΦᵀ] itself)."""
+    if left == right == r"\Delta\Phi":
+        return "S"
+    return f"S[{left},{right}]"
+
+
+def _split_cross(name: str) -> tuple[str, str] | None:
+    if name.startswith("S[") and name.endswith("]") and "," in name:
+        left, right = name[2:-1].split(",", 1)
+        return left, right
+    return None
+
+
+def transpose_letter(letter: Letter) -> Letter:
+    """Xᵀ: a cross moment E[X Yᵀ] becomes E[Y Xᵀ]; every other matrix letter is symmetric."""
+    parts = _split_cross(letter.name)
+    if parts is None or parts[0] == parts[1]:
+        return letter
+    return replace(letter, name=cross_moment(parts[1], parts[0]))
+
+
+def reverse(letters: tuple[Letter, ...]) -> tuple[Letter, ...]:
+    """A path read backwards: uᵀ M₁ ⋯ M_k v = vᵀ M_kᵀ ⋯ M₁ᵀ u."""
+    return tuple(transpose_letter(x) for x in letters[::-1])
+
+
+def _transpose_key(key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    parts = _split_cross(str(key[0]))
+    if parts is None or parts[0] == parts[1]:
+        return key
+    return (cross_moment(parts[1], parts[0]), *key[1:])
 
 
 def groups_of(components: Sequence[Component]) -> list[int]:
@@ -130,22 +167,25 @@ def glue(
 ) -> tuple[list[Component], bool]:
     """Contract the vector ends x and y through ``middle`` (the identity when None).
 
-    Returns the new components and whether a trace of the identity (a factor d) appeared.
+    ``middle`` is read as ``x yᵀ`` (e.g. the moment E[X Yᵀ]): it joins a path ending in x to a
+    path starting with y. Returns the new components and whether a trace of the identity (a
+    factor d) appeared.
     """
     i, j = _locate(components, x), _locate(components, y)
-    mid = (middle,) if middle is not None else ()
     rest = [c for k, c in enumerate(components) if k not in (i, j)]
     p = components[i].letters
     if i == j:
         if p[-1] == x:
-            p = p[::-1]
-        inner = p[1:-1] + mid
+            p = reverse(p)
+        # xᵀ M y = tr(M y xᵀ): the closing letter is middle transposed
+        inner = p[1:-1] + ((transpose_letter(middle),) if middle is not None else ())
         if not inner:
             return rest, True
         return [*rest, Component("cycle", inner)], False
+    mid = (middle,) if middle is not None else ()
     q = components[j].letters
     if p[0] == x:
-        p = p[::-1]
+        p = reverse(p)
     if q[-1] == y:
-        q = q[::-1]
+        q = reverse(q)
     return [*rest, Component("path", p[:-1] + mid + q[1:])], False
