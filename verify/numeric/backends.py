@@ -118,12 +118,10 @@ class ExactBackend:
         return self._systems[name]
 
 
-@dataclass(frozen=True, eq=False)
-class MpBackend:
-    """mpmath at ``model.ctx.prec`` bits; S is an object array of ``ctx.mpf``."""
+class _ModelArrays:
+    """H, C and L* read from the backend's model (numpy arrays: multiprecision or float64)."""
 
-    model: MpModel
-    solver: EigenSolver
+    model: MpModel | FloatModel
 
     @property
     def hessian(self) -> np.ndarray:
@@ -136,6 +134,15 @@ class MpBackend:
     @property
     def loss_star(self) -> object:
         return self.model.loss_star
+
+
+@dataclass(frozen=True, eq=False)
+class MpBackend(_ModelArrays):
+    """mpmath at ``model.ctx.prec`` bits; S is an object array of ``ctx.mpf``."""
+
+    model: MpModel
+    solver: EigenSolver
+
 
     def number(self, value: Fraction) -> object:
         return self.model.number(value)
@@ -163,23 +170,12 @@ class MpBackend:
 
 
 @dataclass(frozen=True, eq=False)
-class FloatBackend:
+class FloatBackend(_ModelArrays):
     """numpy float64 in the eigenbasis of H; S is a float array."""
 
     model: FloatModel
     solver: EigenSolver
 
-    @property
-    def hessian(self) -> np.ndarray:
-        return self.model.hessian
-
-    @property
-    def noise(self) -> np.ndarray:
-        return self.model.noise
-
-    @property
-    def loss_star(self) -> float:
-        return self.model.loss_star
 
     def number(self, value: Fraction) -> float:
         return float(value)
