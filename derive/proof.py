@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from sympy import Basic
 
 from derive.hypotheses import HYPOTHESES, Hypothesis
-from derive.printing import latex
+from derive.printing import lecture_latex
 from derive.sgd import Equation
 
 __all__ = ["IMPLICIT_ASSUMPTIONS", "Definition", "Line", "Location", "Proof", "Step", "heat_capacity_proof"]
@@ -63,7 +63,7 @@ class Line:
         return Equation(self.lhs, self.rhs)
 
     def latex(self) -> str:
-        return f"{latex(self.lhs)} = {latex(self.rhs)}"
+        return f"{lecture_latex(self.lhs)} = {lecture_latex(self.rhs)}"
 
 
 @dataclass(frozen=True)

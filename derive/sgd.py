@@ -5,8 +5,8 @@ r"""The objects the proof is about: the expansion, the SGD step, stationarity.
 >>> latex(sgd_step())
 '- \\eta \\left(H_{b} \\Delta\\Phi + g_{b}\\right) + \\Delta\\Phi'
 >>> print(second_order_expansion().latex())  # doctest: +NORMALIZE_WHITESPACE
-\mathcal{L}_{b}(\Phi^* + \Delta\Phi) = \mathcal{L}_{b}(\Phi^*) + g_{b}^\top \Delta\Phi
- + \frac{1}{2} \Delta\Phi^\top H_{b} \Delta\Phi
+\mathcal{L}_b(\Phi^* + \Delta\Phi) = \mathcal{L}_b(\Phi^*) + g_b^\top \Delta\Phi
+ + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.expectation import E_P, E_b
 from derive.losses import ExampleLoss
-from derive.printing import latex
+from derive.printing import lecture_latex
 from derive.scalar import SquaredNorm, inner, quadratic_form
 from derive.symbols import DeltaPhi, H_b, d, eta, g_b
 
@@ -39,7 +39,7 @@ class Equation:
     rhs: Basic
 
     def latex(self) -> str:
-        return f"{latex(self.lhs)} = {latex(self.rhs)}"
+        return f"{lecture_latex(self.lhs)} = {lecture_latex(self.rhs)}"
 
 
 def sgd_step(state: MatrixExpr = DeltaPhi) -> MatrixExpr:

@@ -86,3 +86,39 @@ def test_momentum_identity_with_a_wrong_factor_is_not_verified() -> None:
     assert status == "unknown"
     status, *_ = check_equation(line.lhs, line.rhs * Rational(1), line.uses, proof.hypotheses)
     assert status == "verified"
+
+
+def test_an_unreduced_average_is_not_constant_in_a_limit() -> None:
+    # without the minibatch moments, E_P E_B[...] stays opaque; it depends on η through P_η,
+    # so lim_{η→0} of it must not be taken to be itself (that would verify a false line)
+    from derive.batch import E_B, H_bar, g_bar
+    from derive.expectation import E_P
+    from derive.hypotheses import HYPOTHESES
+    from derive.limits import LimitAtZero
+    from derive.scalar import SquaredNorm
+    from derive.symbols import DeltaPhi
+
+    noise = E_P(E_B(SquaredNorm(g_bar + H_bar * DeltaPhi)))
+    status, *_ = check_equation(LimitAtZero(noise), noise, (), HYPOTHESES)
+    assert status != "verified"
+    status, *_ = check_equation(LimitAtZero(noise), noise, ("small-eta-limit",), HYPOTHESES)
+    assert status != "verified"
+
+
+def test_small_eta_limit_speaks_of_the_state_only() -> None:
+    # E‖ΔΦ‖² → 0 says nothing about a velocity v: lim E‖v‖² = 0 must not be verified from it
+    from sympy import Integer
+
+    from derive.expectation import E_P
+    from derive.hypotheses import HYPOTHESES
+    from derive.limits import LimitAtZero
+    from derive.scalar import SquaredNorm
+    from derive.symbols import DeltaPhi
+    from derive.variants import velocity
+
+    status, *_ = check_equation(LimitAtZero(E_P(SquaredNorm(velocity))), Integer(0),
+                                ("small-eta-limit",), HYPOTHESES)
+    assert status != "verified"
+    status, *_ = check_equation(LimitAtZero(E_P(SquaredNorm(DeltaPhi))), Integer(0),
+                                ("small-eta-limit",), HYPOTHESES)
+    assert status == "verified"

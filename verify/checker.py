@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from sympy import Basic, sstr
 
 from derive.hypotheses import Hypothesis
-from derive.printing import latex
 from derive.proof import Line, Proof, Step
 from verify.canonical import canonical, probes_for
 from verify.context import Context
@@ -94,5 +93,5 @@ def check_proof(proof: Proof) -> ProofReport:
         )
         for step in proof.steps
     )
-    theorem = f"{latex(proof.theorem.lhs)} = {latex(proof.theorem.rhs)}"
+    theorem = proof.theorem.latex()
     return ProofReport(proof.title, theorem, steps, proof.implicit)

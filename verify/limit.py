@@ -35,6 +35,19 @@ def _moment_in(key: MonomialKey) -> bool:
     )
 
 
+def _other_state_in(key: MonomialKey) -> bool:
+    """Does the monomial hold a moment of another state (m[v], S[ΔΦ,v], …)?"""
+    return any(
+        comp[0] in ("p", "c", "s") and any(x[4] and x[0] not in ("m", "S") for x in comp[1])
+        for comp in key
+    )
+
+
+def _opaque_in(key: MonomialKey) -> bool:
+    """Does the monomial hold an opaque atom other than a limit (it may depend on η)?"""
+    return any(comp[0] == "o" and comp[1][0] != "lim" for comp in key)
+
+
 def _eliminate_poles(p: Poly, ctx: Context) -> Poly:
     for _ in range(MAX_ELIMINATIONS):
         poles = [(eta_order(c), key, c) for key, c in p.items() if eta_order(c) < 0]
@@ -62,7 +75,11 @@ def limit_poly(p: Poly, ctx: Context) -> Poly:
     for key, c in p.items():
         order = eta_order(c)
         moment = _moment_in(key)
-        if order >= 0 and not moment:
+        if _opaque_in(key) or _other_state_in(key):
+            # an unreduced average, or a moment of a state other than ΔΦ (small-eta-limit
+            # speaks of ΔΦ only): its limit is unknown
+            rest.add_term(key, c)
+        elif order >= 0 and not moment:
             out.add_term(key, value_at_zero(c))
         elif order >= 0 and moment and ctx.small_eta:
             continue
