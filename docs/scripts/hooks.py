@@ -36,6 +36,13 @@ GENERATED = {
 _TMP: list[tempfile.TemporaryDirectory[str]] = []
 
 
+def on_config(config: Any) -> Any:
+    """The examples import heatcap from this checkout (as the tests do), installed or not."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return config
+
+
 def _generate(script: str, out: Path) -> None:
     sys.path.insert(0, str(SCRIPTS))
     try:
