@@ -47,24 +47,30 @@ class Backend(Protocol):
     def scale(self, c: object, s: object) -> object: ...
 
 
+class _ModelArrays:
+    """H, C and L* read from the backend's model (flint rationals, or numpy arrays)."""
+
+    model: ExactModel | MpModel | FloatModel
+
+    @property
+    def hessian(self) -> np.ndarray:
+        return self.model.hessian
+
+    @property
+    def noise(self) -> np.ndarray:
+        return self.model.noise
+
+    @property
+    def loss_star(self) -> object:
+        return self.model.loss_star
+
+
 @dataclass(frozen=True, eq=False)
-class ExactBackend:
+class ExactBackend(_ModelArrays):
     """Exact rational arithmetic; S is an ``fmpq_mat``."""
 
     model: ExactModel
     _systems: dict[str, flint.fmpq_mat] = field(default_factory=dict)
-
-    @property
-    def hessian(self) -> flint.fmpq_mat:
-        return self.model.hessian
-
-    @property
-    def noise(self) -> flint.fmpq_mat:
-        return self.model.noise
-
-    @property
-    def loss_star(self) -> flint.fmpq:
-        return self.model.loss_star
 
     def number(self, value: Fraction) -> flint.fmpq:
         return flint.fmpq(value.numerator, value.denominator)
@@ -116,24 +122,6 @@ class ExactBackend:
             self._systems[name] = flint.fmpq_mat(m, m, [columns[c][r] for r in range(m)
                                                         for c in range(m)])
         return self._systems[name]
-
-
-class _ModelArrays:
-    """H, C and L* read from the backend's model (numpy arrays: multiprecision or float64)."""
-
-    model: MpModel | FloatModel
-
-    @property
-    def hessian(self) -> np.ndarray:
-        return self.model.hessian
-
-    @property
-    def noise(self) -> np.ndarray:
-        return self.model.noise
-
-    @property
-    def loss_star(self) -> object:
-        return self.model.loss_star
 
 
 @dataclass(frozen=True, eq=False)
