@@ -72,8 +72,22 @@ def _exact(value: object) -> Fraction:
     return Fraction(value)  # type: ignore[arg-type]
 
 
+class FeatureShape:
+    """n and d read off an (n, d) array of features x_b."""
+
+    features: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.features.shape[0])
+
+    @property
+    def d(self) -> int:
+        return int(self.features.shape[1])
+
+
 @dataclass(frozen=True, eq=False)
-class LeastSquaresData:
+class LeastSquaresData(FeatureShape):
     """Least squares data: losses L_b(Φ) = ½ (x_bᵀ Φ − y_b)², b = 1..n.
 
     ``features`` is the (n, d) object array of the x_b, ``targets`` the (n,)
@@ -96,13 +110,6 @@ class LeastSquaresData:
             )
         return cls(x, y)
 
-    @property
-    def n(self) -> int:
-        return int(self.features.shape[0])
-
-    @property
-    def d(self) -> int:
-        return int(self.features.shape[1])
 
     def with_intercept(self) -> LeastSquaresData:
         """The same data with a constant feature 1 appended to every x_b."""

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from verify.numeric.data import FeatureShape
 from verify.numeric.errors import NumericInputError
 
 from .sgd import BURN_IN_TIMES, RUN_TIMES
@@ -54,7 +55,7 @@ def _sigmoid(t: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class LogisticProblem:
+class LogisticProblem(FeatureShape):
     """Features x_b (rows), labels y_b = ±1, the optimum Φ*, L*, H(Φ*) and the g_b at Φ*."""
 
     features: np.ndarray
@@ -94,13 +95,6 @@ class LogisticProblem:
             y = 2 * y - 1
         return cls.of(data.features.astype(float), y)
 
-    @property
-    def n(self) -> int:
-        return int(self.features.shape[0])
-
-    @property
-    def d(self) -> int:
-        return int(self.features.shape[1])
 
     @property
     def heat_capacity(self) -> float:

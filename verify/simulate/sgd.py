@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from verify.numeric.data import LeastSquaresData
+from verify.numeric.data import FeatureShape, LeastSquaresData
 
 __all__ = [
     "BURN_IN_TIMES",
@@ -54,7 +54,7 @@ Progress = Callable[[float], None]
 
 
 @dataclass(frozen=True, eq=False)
-class LinearProblem:
+class LinearProblem(FeatureShape):
     """Least squares in float64: x_b (rows of ``features``), r_b = x_bᵀΦ* − y_b, H, L*."""
 
     features: np.ndarray
@@ -71,13 +71,6 @@ class LinearProblem:
         r = x @ phi - y
         return cls(x, r, phi, x.T @ x / data.n, float(r @ r / (2 * data.n)))
 
-    @property
-    def n(self) -> int:
-        return int(self.features.shape[0])
-
-    @property
-    def d(self) -> int:
-        return int(self.features.shape[1])
 
     @property
     def lambda_min(self) -> float:
