@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numeric_instances import ROWS, rows_by_hand
 
 from verify.numeric.command import add_arguments, run
 from verify.numeric.digits import agree_digits
-
-ROWS = "x1,x2,y\n1,0,1\n0,1,0\n1,1,2\n2,1,2\n0.5,-1,0.25\n"
 
 
 def invoke(*argv: str) -> int:
@@ -26,20 +25,6 @@ def write(tmp_path: Path, text: str, name: str = "data.csv") -> str:
     path = tmp_path / name
     path.write_text(text)
     return str(path)
-
-
-def by_hand() -> dict[str, Fraction]:
-    """L* and ¼ tr C of ROWS by plain Fraction arithmetic (normal equations, Cramer)."""
-    data = [[Fraction(c) for c in line.split(",")] for line in ROWS.splitlines()[1:]]
-    x, y = [r[:2] for r in data], [r[2] for r in data]
-    g = [[sum(a[i] * a[j] for a in x) for j in range(2)] for i in range(2)]
-    v = [sum(a[i] * t for a, t in zip(x, y, strict=True)) for i in range(2)]
-    det = g[0][0] * g[1][1] - g[0][1] * g[1][0]
-    phi = [(v[0] * g[1][1] - g[0][1] * v[1]) / det, (g[0][0] * v[1] - g[1][0] * v[0]) / det]
-    r = [a[0] * phi[0] + a[1] * phi[1] - t for a, t in zip(x, y, strict=True)]
-    n = len(r)
-    trace_c = sum(e * e * (a[0] ** 2 + a[1] ** 2) for e, a in zip(r, x, strict=True)) / n
-    return {"L_star": sum(e * e for e in r) / (2 * n), "slope": trace_c / 4}
 
 
 def brute_eta_crit() -> float:
@@ -62,7 +47,7 @@ def test_json_keys_and_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                   "--order", "3", *flag)
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and set(out) >= KEYS
-    expected = by_hand()
+    expected = rows_by_hand()
     assert (out["n"], out["d"], out["dps"]) == (5, 2, 30)
     assert agree_digits(Fraction(out["L_star"]), expected["L_star"], 30) >= 29
     assert agree_digits(Fraction(out["slope_at_zero"]), expected["slope"], 30) >= 29

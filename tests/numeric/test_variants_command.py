@@ -10,10 +10,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from numeric_instances import ROWS, rows_by_hand
 
 from verify.numeric.command import add_arguments, run
 
-ROWS = "x1,x2,y\n1,0,1\n0,1,0\n1,1,2\n2,1,2\n0.5,-1,0.25\n"
 KEYS = {"n", "d", "eta", "dps", "L_star", "excess_loss", "slope_at_zero",
         "second_derivative_at_zero", "eta_crit", "eta_crit_bounds", "certified_digits",
         "taylor", "crossval", "variant"}
@@ -31,18 +31,6 @@ def write(tmp_path: Path, text: str, name: str) -> str:
     return str(path)
 
 
-def trace_c_over_4() -> Fraction:
-    """¼ tr C of ROWS by hand (normal equations, Cramer's rule)."""
-    data = [[Fraction(c) for c in line.split(",")] for line in ROWS.splitlines()[1:]]
-    x, y = [r[:2] for r in data], [r[2] for r in data]
-    g = [[sum(a[i] * a[j] for a in x) for j in range(2)] for i in range(2)]
-    v = [sum(a[i] * t for a, t in zip(x, y, strict=True)) for i in range(2)]
-    det = g[0][0] * g[1][1] - g[0][1] * g[1][0]
-    phi = [(v[0] * g[1][1] - g[0][1] * v[1]) / det, (g[0][0] * v[1] - g[1][0] * v[0]) / det]
-    r = [a[0] * phi[0] + a[1] * phi[1] - t for a, t in zip(x, y, strict=True)]
-    return sum(e * e * (a[0] ** 2 + a[1] ** 2) for e, a in zip(r, x, strict=True)) / (4 * len(r))
-
-
 @pytest.mark.parametrize(("flags", "factor"), [
     (["--batch-size", "2"], Fraction(1, 2)),
     (["--batch-size", "2", "--sampling", "without-replacement"], Fraction(3, 8)),
@@ -55,8 +43,8 @@ def test_json_keys_and_slope(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                   "--exact", *flags)
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and set(out) >= KEYS
-    assert Fraction(out["exact"]["slope_at_zero"]) == factor * trace_c_over_4()
-    assert Fraction(out["variant"]["theorem_slope"]) == trace_c_over_4()
+    assert Fraction(out["exact"]["slope_at_zero"]) == factor * rows_by_hand()["slope"]
+    assert Fraction(out["variant"]["theorem_slope"]) == rows_by_hand()["slope"]
     assert {r["step"] for r in out["crossval"]} == {"variant"}
     assert all(set(r) == {"step", "line", "lhs", "rhs", "agree_digits"} for r in out["crossval"])
     assert all(r["agree_digits"] == 25 for r in out["crossval"] if r["line"] != "richardson")
@@ -71,7 +59,7 @@ def test_preconditioner_and_reshuffle_json(tmp_path: Path, capsys: pytest.Captur
     assert invoke(data, "--eta", "0.01", "--reshuffle", "--json", "--dps", "20") == 0
     out = json.loads(capsys.readouterr().out)
     assert out["variant"]["reshuffle"] is True and abs(float(out["slope_at_zero"])) < 1e-12
-    assert float(out["variant"]["theorem_slope"]) == pytest.approx(float(trace_c_over_4()))
+    assert float(out["variant"]["theorem_slope"]) == pytest.approx(float(rows_by_hand()["slope"]))
 
 
 def test_human_output_and_plain_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
