@@ -34,6 +34,7 @@ from .blocks import (
     line_label,
     line_latex,
     refutation_body,
+    require_same_proof,
     status_mark,
     step_chain,
     summary_sentence,
@@ -168,8 +169,7 @@ def article_latex(
     lemma: Lemma | None = SMALL_ETA_LEMMA,
 ) -> str:
     """The article (a complete LaTeX document) for ``proof`` and its checked ``report``."""
-    if len(proof.steps) != len(report.steps):
-        raise ValueError("the report does not belong to this proof (different number of steps)")
+    require_same_proof(proof, report)
     parts = [
         PREAMBLE,
         _title(proof, report),

@@ -28,7 +28,7 @@ from typing import Any
 
 from derive.hypotheses import Hypothesis
 from derive.printing import lecture_latex
-from derive.proof import Line, Step
+from derive.proof import Line, Proof, Step
 from verify.render import MOMENT_LEGEND
 from verify.results import Certificate, Counterexample, LineResult, ProofReport, Status, StepResult
 
@@ -44,6 +44,7 @@ __all__ = [
     "line_label",
     "line_latex",
     "refutation_body",
+    "require_same_proof",
     "short_mark",
     "status_counts",
     "status_mark",
@@ -75,6 +76,12 @@ _MARKS: dict[str, str] = {
     "refuted": r"\hcrefuted{}",
     "unknown": r"\hcunknown{}",
 }
+
+
+def require_same_proof(proof: Proof, report: ProofReport) -> None:
+    """Refuse a report checked against another proof (a different number of steps)."""
+    if len(proof.steps) != len(report.steps):
+        raise ValueError("the report does not belong to this proof (different number of steps)")
 
 
 def status_mark(status: Status | str) -> str:

@@ -33,6 +33,7 @@ from .blocks import (
     justification_items,
     line_label,
     line_latex,
+    require_same_proof,
     status_mark,
     step_chain,
     summary_sentence,
@@ -172,8 +173,7 @@ def slides_latex(
     author: str | None = None,
 ) -> str:
     """The beamer deck (a complete LaTeX document) for ``proof`` and its checked ``report``."""
-    if len(proof.steps) != len(report.steps):
-        raise ValueError("the report does not belong to this proof (different number of steps)")
+    require_same_proof(proof, report)
     parts = [
         PREAMBLE,
         _title(proof, subtitle, author),
