@@ -17,11 +17,12 @@ averaged variable are pulled out.
 >>> E_b(2 * eta * inner(g_b, DeltaPhi)).expand() == 2 * eta * E_b(inner(g_b, DeltaPhi))
 True
 
-Semantics. Inside ``E_P``, an ``E_b`` is the expectation over the example b drawn *together
-with* ΔΦ in one SGD step (the conditional average given ΔΦ). Only the hypothesis
-``independence`` (b drawn fresh, independent of ΔΦ) turns it into the plain average, so that
-``E_P E_b[f(ΔΦ) h(b)] = E_P[f(ΔΦ)] E_b[h(b)]``. The average in the *definition* of the training
-loss, L(Φ) = E_b L_b(Φ), is always plain: it is built with ``plain=True``.
+Semantics (the lecture's). ``E_b`` is always the plain average (1/n) Σ_b over the training set,
+as in the definition L(Φ) = E_b L_b(Φ); it is a sum over the index b, not an expectation over a
+random example. Written inside ``E_{ΔΦ∼P_η}``, it is still the plain average, so
+``E_P E_b[f(ΔΦ) h_b] = E_P[f(ΔΦ)] E_b h_b`` holds for *every* law of ΔΦ (no independence is
+involved). Independence enters elsewhere: where the example of the *next* SGD step is averaged
+(``verify.invariance``), it is what makes that average the plain E_b.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from __future__ import annotations
 from typing import Any
 
 from sympy import Add, Basic, Expr, MatAdd, MatMul, Mul, S, sympify
-from sympy.logic.boolalg import BooleanAtom, false, true
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.symbols import DeltaPhi, ExampleMatrix, ExampleVector, StateVector, eta
@@ -107,26 +107,19 @@ class _Mean:
 
 
 class ExampleMean(_Mean, Expr):
-    """E_b[X]: the uniform average of X over the training examples b = 1..n.
-
-    ``args = (X, plain)``; ``plain`` marks the always-plain average of a definition.
-    """
+    """E_b[X]: the uniform average (1/n) Σ_b X_b over the training examples b = 1..n; ``args = (X,)``."""
 
     is_commutative = True
 
-    def __new__(cls, expr: Basic, plain: BooleanAtom = false) -> ExampleMean:
-        return Basic.__new__(cls, sympify(expr), plain)
+    def __new__(cls, expr: Basic) -> ExampleMean:
+        return Basic.__new__(cls, sympify(expr))
 
     @property
     def expr(self) -> Basic:
         return self.args[0]
 
-    @property
-    def plain(self) -> bool:
-        return bool(self.args[1])
-
     def _rebuild(self, body: Basic) -> Basic:
-        return E_b(body, plain=self.plain)
+        return E_b(body)
 
     def _depends(self, expr: Basic) -> bool:
         return depends_on_example(expr)
@@ -175,7 +168,10 @@ class StationaryMean(_Mean, Expr):
     def _latex(self, printer: Any) -> str:
         rate = printer._print(self.rate)
         sub = rate if rate.startswith("\\") and rate[1:].isalpha() else "{" + rate + "}"
-        law = rf"{printer._print(self.state)} \sim P_{sub}"
+        named = printer._settings.get("law_name")  # the setting's name of the law, e.g. Q_\alpha
+        base = named.rsplit("_", 1)[0] if named else "P"
+        shown = named if named and self.rate == eta else f"{base}_{sub}"
+        law = rf"{printer._print(self.state)} \sim " + shown
         return f"E_{{{law}}} " + _body_latex(printer, self.expr)
 
 
@@ -205,12 +201,11 @@ def _body_latex(printer: Any, body: Basic) -> str:
     return r"\left[" + text + r"\right]"
 
 
-def E_b(expr: Basic, plain: bool = False) -> ExampleMean:
-    """E_b[expr]: the average over the training examples (matrix-valued if expr is)."""
-    flag = true if plain else false
+def E_b(expr: Basic) -> ExampleMean:
+    """E_b[expr]: the plain average over the training examples (matrix-valued if expr is)."""
     if isinstance(expr, MatrixExpr):
-        return ExampleMeanMatrix(expr, flag)
-    return ExampleMean(expr, flag)
+        return ExampleMeanMatrix(expr)
+    return ExampleMean(expr)
 
 
 def E_P(expr: Basic, state: StateVector = DeltaPhi, rate: Expr = eta) -> StationaryMean:

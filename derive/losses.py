@@ -11,7 +11,7 @@ r"""The losses of the lecture.
 >>> latex(ExampleLoss(DeltaPhi)), latex(TrainingLoss()), latex(ConvergedLoss(eta))
 ('\\mathcal{L}_{b}(\\Phi^* + \\Delta\\Phi)', '\\mathcal{L}(\\Phi^*)', '\\mathcal{L}(\\eta)')
 >>> TrainingLoss(DeltaPhi).doit()
-ExampleMean(ExampleLoss(\Delta\Phi), True)
+ExampleMean(ExampleLoss(\Delta\Phi))
 """
 
 from __future__ import annotations
@@ -70,14 +70,18 @@ class TrainingLoss(Expr):
         return self.args[0]
 
     def doit(self, **hints: Any) -> Expr:
-        return E_b(ExampleLoss(self.offset), plain=True)
+        return E_b(ExampleLoss(self.offset))
 
     def _latex(self, printer: Any) -> str:
         return r"\mathcal{L}(" + _point_latex(printer, self.offset) + ")"
 
 
 class ConvergedLoss(Expr):
-    """L(η) = E_{ΔΦ∼P_η} L(Φ* + ΔΦ): the converged loss at learning rate η; ``args = (η,)``."""
+    """L(r) = E_{ΔΦ∼P_r} L(Φ* + ΔΦ): the converged loss at learning rate r; ``args = (r,)``.
+
+    The rate is kept: L(2η) is the loss at the stationary law P_{2η}, and L(0) is the lecture's
+    definition L(0) ≐ lim_{η→0} L(η) (``doit`` returns that limit).
+    """
 
     is_commutative = True
 
@@ -89,6 +93,10 @@ class ConvergedLoss(Expr):
         return self.args[0]
 
     def doit(self, **hints: Any) -> Expr:
+        if self.rate == 0:
+            from derive.limits import LimitAtZero
+
+            return LimitAtZero(ConvergedLoss(eta), eta)
         return E_P(TrainingLoss(DeltaPhi), DeltaPhi, self.rate)
 
     def _latex(self, printer: Any) -> str:

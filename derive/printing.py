@@ -32,7 +32,7 @@ the last term of a sum is closed by parentheses:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sympy import Basic, MatMul, Mul, Pow, Symbol, Transpose, ZeroMatrix
 from sympy.matrices.expressions.matexpr import MatrixSymbol
@@ -103,6 +103,16 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
     differs from the lecture's spelling (``E_{b}``, ``\left\|v\right\|^{2}``,
     ``\mathcal{L}_{b}``) are respelled here.
     """
+
+    _default_settings: ClassVar[dict[str, Any]] = {**HeatcapLatexPrinter._default_settings, "rate_name": None,
+                                         "law_name": None}
+
+    def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
+        """η under the name the setting gives the learning rate (``rate_name``)."""
+        name = self._settings.get("rate_name")
+        if name and expr.name == "eta" and expr.is_positive:
+            return name
+        return super()._print_Symbol(expr, style=style)
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
         from derive.expectation import ExampleMean

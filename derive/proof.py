@@ -11,7 +11,7 @@ is written ``&= rhs``.
 >>> [step.id for step in proof.steps]
 ['step-1', 'step-2', 'step-3', 'step-4']
 >>> proof.steps[2].lines[2].uses
-('stationarity', 'mean-gradient-zero', 'independence')
+('sgd-step', 'stationarity', 'independence', 'mean-gradient-zero')
 >>> as_written = heat_capacity_proof(as_written=True)
 >>> "(E_b - H_b)" in as_written.steps[2].lines[2].source
 True
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from sympy import Basic
 
 from derive.hypotheses import HYPOTHESES, Hypothesis
+from derive.parse.notation import LECTURE, Notation
 from derive.printing import lecture_latex
 from derive.sgd import Equation
 
@@ -62,8 +63,9 @@ class Line:
     def equation(self) -> Equation:
         return Equation(self.lhs, self.rhs)
 
-    def latex(self) -> str:
-        return f"{lecture_latex(self.lhs)} = {lecture_latex(self.rhs)}"
+    def latex(self, **names: str | None) -> str:
+        """``lhs = rhs`` in the lecture's notation (``names``: the setting's ``rate_name``, ``law_name``)."""
+        return f"{lecture_latex(self.lhs, **names)} = {lecture_latex(self.rhs, **names)}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Proof:
     implicit: tuple[str, ...] = ()
     definitions: tuple[Definition, ...] = ()
     file: str | None = None
+    notation: Notation = LECTURE
 
 
 @dataclass(frozen=True)
@@ -99,16 +102,20 @@ class Definition:
 
 
 IMPLICIT_ASSUMPTIONS: tuple[str, ...] = (
-    "independence: each step draws the example b fresh, independent of the current ΔΦ "
-    "(uniform sampling with replacement); the lecture uses it in Steps 2 and 3 without saying so",
-    "existence: a stationary law P_η with finite second moment exists, i.e. η is below the "
-    "mean-square stability threshold η_c",
-    "small-eta-limit: E_{P_η}‖ΔΦ‖² → 0 as η → 0 (a lemma: the stationary mean is 0 because "
-    "E_b H_b is positive definite, and Step 3 gives tr(H S) <= η tr C / (2 − ηΛ) for η < 2/Λ, "
-    "H = E_b H_b, C = E_b g_b g_bᵀ, Λ = max_b λ_max(H_b))",
-    "expansion: the second-order expansion is exact (quadratic losses), or its remainder is "
-    "o(‖ΔΦ‖²) so that it does not change dL/dη at η = 0",
+    'independence: each step draws the example b fresh, independent of the current ΔΦ (uniform '
+    'sampling with replacement); the lecture uses it in Step 3, where the stationarity of the '
+    "second moment averages the next step's example, without saying so",
+    'existence: a stationary law P_η with finite second moment exists, i.e. η is below the mean-'
+    'square stability threshold η_c',
+    'small-eta-limit: E_{P_η}‖ΔΦ‖² → 0 as η → 0 (a lemma: the stationary mean is 0 because E_b '
+    'H_b is positive definite, and Step 3 gives tr(H S) <= η tr C / (2 − ηΛ) for η < 2/Λ, H = E_b'
+    ' H_b, C = E_b g_b g_bᵀ, Λ = max_b λ_max(H_b))',
+    'expansion: the second-order expansion is exact (quadratic losses), or its remainder is '
+    'o(‖ΔΦ‖²) so that it does not change dL/dη at η = 0',
+    'psd-hessians: every per-example Hessian H_b is positive semidefinite; the lemma small-eta-'
+    'limit needs it (H_b² ⪯ Λ H_b in its step 3)',
 )
+
 
 def heat_capacity_proof(as_written: bool = False) -> Proof:
     """The lecture's proof, read from ``derive/proofs/heat_capacity.toml``.

@@ -49,7 +49,7 @@ from derive.parse import (
 from derive.parse.display import EQUALITIES
 from derive.parse.notation import LECTURE
 from derive.proof import Definition, Line, Location, Proof, Step
-from derive.sgd import Equation
+from derive.statements import read_statement
 
 __all__ = ["load_builtin", "load_proof", "loads_proof"]
 
@@ -57,14 +57,13 @@ T = TypeVar("T")
 _REQUIRED: Any = object()
 KEYS = {
     "top": {"title", "theorem", "implicit", "setting", "symbol", "assume", "define", "step"},
-    "setting": {"index", "state", "law", "rate"},
+    "setting": {"index", "state", "law", "rate", "gradient", "hessian"},
     "symbol": {"latex", "kind", "per-example"},
     "assume": {"name", "kind", "latex", "description"},
     "define": {"name", "latex"},
     "step": {"name", "title", "latex", "uses", "assumptions", "source", "notes"},
 }
 _TYPE_NAMES = {str: "a string", list: "an array", dict: "a table", bool: "true or false"}
-EQUATION_KINDS = ("expansion", "mean-zero", "equation")
 
 
 # -- small checked accessors ------------------------------------------------------------
@@ -121,8 +120,15 @@ def _notation(data: Mapping[str, Any], name: str) -> Notation:
         return LECTURE
     parts = {k: _get(setting, k, str, f"{name}: [setting]", str(getattr(LECTURE, a)))
              for k, a in (("index", "index"), ("state", "state_name"), ("law", "law"), ("rate", "rate_name"))}
+    roles = {k: _get(setting, k, str, f"{name}: [setting]", "") or None for k in ("gradient", "hessian")}
     declared = tuple(_declaration(t, k, name) for k, t in enumerate(symbols, 1))
-    return _latex(lambda: Notation.build(**parts, declarations=declared), f"{name}: [setting]")
+    where = f"{name}: [[symbol]]"
+    try:
+        return Notation.build(**parts, declarations=declared, **roles)
+    except LatexError as exc:
+        raise exc.located(f"{name}: [setting]") from None
+    except ProofFileError as exc:
+        raise ProofFileError(f"{where}: {exc}") from None
 
 
 def _declaration(table: dict[str, Any], k: int, name: str) -> Declaration:
@@ -144,6 +150,7 @@ def _hypotheses(data: Mapping[str, Any], name: str, notation: Notation) -> dict[
         if hyp.name in out:
             raise ProofFileError(f"{name}: hypothesis '{hyp.name}' is declared twice")
         out[hyp.name] = hyp
+    _one_of_each(out, name)
     return out
 
 
@@ -156,29 +163,21 @@ def _hypothesis(table: dict[str, Any], where: str, notation: Notation) -> Hypoth
     if kind not in kinds:
         raise ProofFileError(f"{where}: kind '{kind}' is not one of: {', '.join(kinds)}")
     latex = _get(table, "latex", str, where)
-    equation = _statement(latex, kind, where, notation)
-    vector = _mean_zero_vector(equation, where) if kind == "mean-zero" else None
     description = _get(table, "description", str, where, "")
-    return Hypothesis(name, kind, latex, description, equation, vector)  # type: ignore[arg-type]
+    try:
+        return read_statement(name, kind, latex, notation, description)
+    except LatexError as exc:
+        raise exc.located(where) from None
+    except ProofFileError as exc:
+        raise ProofFileError(f"{where}: {exc}") from None
 
 
-def _statement(latex: str, kind: str, where: str, notation: Notation) -> Equation | None:
-    if kind in EQUATION_KINDS:
-        return _latex(lambda: parse_equation(latex, notation), where)
-    _latex(lambda: parse_display(latex, notation), where)
-    return None
-
-
-def _mean_zero_vector(equation: Equation | None, where: str) -> str:
-    from sympy import MatrixSymbol, ZeroMatrix
-
-    from derive.expectation import ExampleMean
-
-    lhs = equation.lhs if equation else None
-    if not (isinstance(lhs, ExampleMean) and isinstance(lhs.expr, MatrixSymbol)
-            and isinstance(equation.rhs, ZeroMatrix)):
-        raise ProofFileError(f"{where}: a mean-zero hypothesis reads 'E_b v_b = 0' for a declared vector v_b")
-    return str(lhs.expr.name)
+def _one_of_each(out: Mapping[str, Hypothesis], name: str) -> None:
+    for kind in ("sgd-step", "invariance"):
+        named = [h.name for h in out.values() if h.kind == kind]
+        if len(named) > 1:
+            raise ProofFileError(f"{name}: hypotheses {named[0]!r} and {named[1]!r} are both of kind "
+                                 f"'{kind}'; a proof has one SGD step and one stationary law")
 
 
 def _definitions(data: Mapping[str, Any], name: str, notation: Notation) -> tuple[Definition, ...]:
@@ -311,7 +310,7 @@ def loads_proof(text: str, name: str = "<proof>") -> Proof:
     implicit = _strings(_get(data, "implicit", list, name, []), "implicit", name)
     steps = _steps(data, _StepReader(name, text, notation, hypotheses))
     definitions = _definitions(data, name, notation)
-    return Proof(title, theorem, steps, hypotheses, implicit, definitions, name)
+    return Proof(title, theorem, steps, hypotheses, implicit, definitions, name, notation)
 
 
 def load_proof(path: str | PathLike[str], name: str | None = None) -> Proof:

@@ -38,8 +38,9 @@ class Equation:
     lhs: Basic
     rhs: Basic
 
-    def latex(self) -> str:
-        return f"{lecture_latex(self.lhs)} = {lecture_latex(self.rhs)}"
+    def latex(self, **names: str | None) -> str:
+        """``lhs = rhs`` in the lecture's notation (``names``: the setting's ``rate_name``, ``law_name``)."""
+        return f"{lecture_latex(self.lhs, **names)} = {lecture_latex(self.rhs, **names)}"
 
 
 def sgd_step(state: MatrixExpr = DeltaPhi) -> MatrixExpr:

@@ -1,10 +1,12 @@
 """An independent re-checker of certificates: plain SymPy expansion on a generic instance.
 
 It knows nothing of the checker's canonical form. The instance has symbolic entries: d = 2,
-n = 2 examples with g_b, H_b (symmetric) and L_b symbols, and a law of ΔΦ given by a symbolic
-mean m and symmetric second moment S, independent of b. ``mean-gradient-zero`` sets g_2 = −g_1.
-A certificate says lhs − rhs = Σ λ_i (lhs_i − rhs_i); here both sides are expanded to
-polynomials in the symbols and compared.
+n = 2 examples with g_b, H_b (symmetric) and L_b symbols, and for each rate r a law of ΔΦ given by
+a symbolic mean m_r and symmetric second moment S_r. E_b is the plain average. ``mean-gradient-zero``
+sets g_2 = −g_1. A certificate says lhs − rhs = Σ λ_i (lhs_i − rhs_i); here both sides are
+expanded to polynomials in the symbols and compared. The moment equations the SGD model gives
+are read back from the LaTeX the certificate prints (:func:`derived_equations`), so they are
+re-checked from their statement, not from the checker's internal form.
 """
 
 from __future__ import annotations
@@ -50,9 +52,17 @@ class GenericInstance:
             h = symbols(f"h{b}_0:{DIM * DIM}")
             self.H.append(Matrix(DIM, DIM, lambda i, j, h=h: h[min(i, j) * DIM + max(i, j)]))
         self.L = symbols(f"L0:{COUNT}")
-        self.m = Matrix(symbols(f"m0:{DIM}"))
-        s = symbols(f"s0:{DIM * DIM}")
-        self.S = Matrix(DIM, DIM, lambda i, j: s[min(i, j) * DIM + max(i, j)])
+        self.laws: dict[str, tuple[Matrix, Matrix]] = {}
+
+    def law(self, rate: Basic) -> tuple[Matrix, Matrix]:
+        """Symbolic moments (m_r, S_r) of the law at the rate r, one pair for each rate."""
+        key = str(rate)
+        if key not in self.laws:
+            k = len(self.laws)
+            s = symbols(f"s{k}_0:{DIM * DIM}")
+            m = Matrix(symbols(f"m{k}_0:{DIM}"))
+            self.laws[key] = (m, Matrix(DIM, DIM, lambda i, j: s[min(i, j) * DIM + max(i, j)]))
+        return self.laws[key]
 
     def value(self, e: Basic, b: int | None = None, x: Matrix | None = None):
         v = self.value
@@ -61,7 +71,7 @@ class GenericInstance:
             return sum(parts[1:], parts[0]) / COUNT
         if isinstance(e, StationaryMean):
             xs = Matrix([Dummy() for _ in range(DIM)])
-            return self.moments(v(e.expr, b, xs), xs)
+            return self.moments(v(e.expr, b, xs), xs, *self.law(e.rate))
         if isinstance(e, Scalar):
             return v(e.matrix, b, x)[0, 0]
         if isinstance(e, SquaredNorm):
@@ -100,16 +110,23 @@ class GenericInstance:
             return v(e.base, b, x) ** int(e.exp)
         return sympify(e)
 
-    def moments(self, value, xs: Matrix):
+    def moments(self, value, xs: Matrix, m: Matrix, S: Matrix):
         if isinstance(value, Matrix):
-            return value.applyfunc(lambda t: self.moments(t, xs))
+            return value.applyfunc(lambda t: self.moments(t, xs, m, S))
         total = 0
         for powers, c in Poly(value.expand(), *xs).terms():
             idx = [i for i, p in enumerate(powers) for _ in range(p)]
             assert len(idx) <= 2
-            moment = 1 if not idx else self.m[idx[0]] if len(idx) == 1 else self.S[idx[0], idx[1]]
+            moment = 1 if not idx else m[idx[0]] if len(idx) == 1 else S[idx[0], idx[1]]
             total += c * moment
         return total
+
+
+def derived_equations(certificate: object) -> dict:
+    """The moment equations a certificate uses, parsed back from the LaTeX it prints."""
+    from derive.parse import parse_equation
+
+    return {name: parse_equation(latex) for name, latex in certificate.derived}
 
 
 def certificate_holds(

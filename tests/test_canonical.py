@@ -1,4 +1,5 @@
-"""Unit tests of the canonical form: linearity, independence, cyclicity, transposes, symmetry."""
+"""Unit tests of the canonical form: linearity, plain averages, cyclicity, transposes, symmetry,
+internal names that declared symbols cannot capture, losses at their point, laws at their rate."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from sympy import Identity, MatMul, Trace, Transpose
 
 from derive.expectation import E_P, E_b
 from derive.hypotheses import HYPOTHESES
+from derive.limits import LimitAtZero
+from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.scalar import Scalar, SquaredNorm, inner, quadratic_form
-from derive.symbols import ConstantMatrix, ExampleVector, d
+from derive.symbols import ConstantMatrix, ConstantVector, ExampleVector, d
 from tests.exprs import HALF, D, H, eta, g
 from verify.canonical import canonical
 from verify.context import Context
@@ -33,18 +36,13 @@ def test_linearity_does_not_invent_terms() -> None:
     assert not same(E_b(inner(g, D) + inner(g, g)), E_b(inner(g, D)))
 
 
-def test_independence_factorises_and_is_needed() -> None:
-    # E_P E_b[gᵀΔΦ] = (E_b g)ᵀ (E_P ΔΦ): a product of separate moments needs b ⊥ ΔΦ.
+def test_the_plain_average_factorises_for_every_law() -> None:
+    # E_b is the plain average over the training set: E_P E_b[gᵀΔΦ] = (E_b g)ᵀ (E_P ΔΦ) for every
+    # law of ΔΦ, with no hypothesis (the lecture's Step 2).
     lhs = E_P(E_b(inner(g, D)))
-    rhs = inner(E_b(g), E_P(D))
-    assert same(lhs, rhs, "independence")
-    assert not same(lhs, rhs)
-
-
-def test_inside_E_P_the_example_average_is_the_same_step() -> None:
-    # Without independence, E_b inside E_P averages the example of the same step as ΔΦ:
-    # taking the ΔΦ-factor out of it is still exact ("taking out what is known").
-    assert same(E_P(E_b(inner(g, D))), E_P(inner(E_b(g), D)))
+    assert same(lhs, inner(E_b(g), E_P(D)))
+    assert same(lhs, E_P(inner(E_b(g), D)))
+    assert not same(lhs, E_b(inner(g, g)))
 
 
 def test_plain_average_of_data_needs_no_independence() -> None:
@@ -82,9 +80,11 @@ def test_identity_and_dimension() -> None:
 
 
 def test_mean_zero_kills_only_lonely_gradients() -> None:
-    assert same(E_P(inner(E_b(g), D)), 0 * eta, "mean-gradient-zero", "independence")
-    assert not same(E_P(inner(E_b(g), D)), 0 * eta, "mean-gradient-zero")
+    assert same(E_P(inner(E_b(g), D)), 0 * eta, "mean-gradient-zero")
+    assert same(E_P(E_b(inner(g, D))), 0 * eta, "mean-gradient-zero")
+    assert not same(E_P(E_b(inner(g, D))), 0 * eta)
     assert not same(E_b(SquaredNorm(g)), 0 * eta, "mean-gradient-zero")
+    assert not same(E_P(E_b(inner(g, H * D))), 0 * eta, "mean-gradient-zero")
 
 
 def test_renaming_of_averages() -> None:
@@ -95,10 +95,39 @@ def test_renaming_of_averages() -> None:
 
 def test_third_moments_are_irreducible() -> None:
     with pytest.raises(Irreducible):
-        same(E_P(inner(g, D) * SquaredNorm(D)), 0 * eta, "independence")
+        same(E_P(inner(g, D) * SquaredNorm(D)), 0 * eta)
 
 
 def test_undeclared_per_example_vector_is_its_own_letter() -> None:
     x = ExampleVector("x_b", d, 1)
     assert not same(E_b(inner(x, x)), E_b(inner(g, g)))
-    assert same(E_P(E_b(HALF * inner(x, D))), HALF * E_P(inner(E_b(x), D)), "independence")
+    assert same(E_P(E_b(HALF * inner(x, D))), HALF * E_P(inner(E_b(x), D)))
+
+
+@pytest.mark.parametrize("name", ["u", "v", "m", "S"])
+def test_declared_vectors_do_not_meet_the_probes_or_the_moments(name: str) -> None:
+    # (uᵀw)u = (uᵀu)w is false; a declared u must not be read as the checker's probe vector
+    u, w = ConstantVector(name, d, 1), ConstantVector("w", d, 1)
+    assert not same(inner(u, w) * u, inner(u, u) * w)
+    assert not same(E_P(inner(u, D)), inner(u, u))
+    assert same(inner(u, w) * u, u * inner(w, u))
+
+
+def test_an_unexpanded_loss_keeps_its_point() -> None:
+    assert not same(TrainingLoss(2 * D), TrainingLoss(D))
+    assert not same(E_b(ExampleLoss(g)), E_b(ExampleLoss(D)))
+    assert same(E_b(ExampleLoss(D + g)), E_b(ExampleLoss(g + D)))
+    # with the expansion, L_b(Φ* + 2ΔΦ) = L_b(Φ*) + 2 g_bᵀΔΦ + 2 ΔΦᵀH_bΔΦ
+    assert same(ExampleLoss(2 * D), ExampleLoss() + 2 * inner(g, D) + 2 * quadratic_form(D, H), "expansion")
+
+
+def test_the_law_keeps_its_rate() -> None:
+    assert not same(E_P(SquaredNorm(D), D, 2 * eta), E_P(SquaredNorm(D)))
+    assert same(E_P(SquaredNorm(D), D, 2 * eta), E_P(SquaredNorm(D), D, eta + eta))
+    assert not same(ConvergedLoss(2 * eta), ConvergedLoss(eta), "expansion")
+    # L(0) is the lecture's definition, lim L(η): L(Φ*) when the law concentrates
+    assert ConvergedLoss(0).doit() == LimitAtZero(ConvergedLoss(eta))
+    assert same(ConvergedLoss(0), TrainingLoss(), "expansion", "small-eta-limit")
+    assert not same(ConvergedLoss(eta), TrainingLoss(), "expansion", "small-eta-limit")
+    with pytest.raises(Irreducible):  # without the lemma the limit is not shown to exist
+        same(ConvergedLoss(0), TrainingLoss(), "expansion")

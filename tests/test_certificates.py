@@ -7,7 +7,7 @@ import pytest
 
 from derive.hypotheses import HYPOTHESES
 from derive.proof import heat_capacity_proof
-from tests.recheck import certificate_holds
+from tests.recheck import certificate_holds, derived_equations
 from verify.checker import check_proof
 from verify.generic import generic_step4
 
@@ -39,13 +39,27 @@ def test_certificate_is_confirmed(step: str, index: int) -> None:
     assert result.status == "verified" and cert is not None
     multipliers = dict(cert.equations)
     mean_zero = "mean-gradient-zero" in line.uses
-    assert certificate_holds(line.lhs, line.rhs, multipliers, EQUATIONS, mean_zero)
+    equations = {**EQUATIONS, **derived_equations(cert)}
+    assert certificate_holds(line.lhs, line.rhs, multipliers, equations, mean_zero)
+
+
+STATIONARITY = r"stationarity[\|\Delta\Phi\|^2]"
+
+
+def test_the_stationarity_lines_use_the_derived_second_moment_equation() -> None:
+    cert = REPORT.steps[2].lines[2].certificate
+    assert cert.equations == ((STATIONARITY, "-1/(4*eta)"),)
+    ((name, _latex),) = cert.derived
+    assert name == STATIONARITY
+    # the equation the SGD model gives for f(x) = ‖x‖² is the lecture's Step 3, line 1
+    assert derived_equations(cert)[name] == PROOF.steps[2].lines[0].equation
 
 
 def test_a_wrong_certificate_is_rejected_by_the_rechecker() -> None:
     line = PROOF.steps[2].lines[2]  # needs λ = −1/(4η)
-    assert not certificate_holds(line.lhs, line.rhs, {"stationarity": "-1/(2*eta)"}, EQUATIONS, True)
-    assert certificate_holds(line.lhs, line.rhs, {"stationarity": "-1/(4*eta)"}, EQUATIONS, True)
+    equations = derived_equations(REPORT.steps[2].lines[2].certificate)
+    assert not certificate_holds(line.lhs, line.rhs, {STATIONARITY: "-1/(2*eta)"}, equations, True)
+    assert certificate_holds(line.lhs, line.rhs, {STATIONARITY: "-1/(4*eta)"}, equations, True)
 
 
 @pytest.mark.parametrize("d", [1, 2])

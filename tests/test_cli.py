@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -14,8 +15,9 @@ from verify.cli import main
 def test_check_exits_0_and_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert "step-3  3     verified" in out
-    assert "13 of 13 lines verified" in out
+    assert re.search(r"step-3 +3 +verified", out)
+    assert re.search(r"theorem +verified +from step-4 lines 2–3", out)
+    assert "13 of 13 lines verified, theorem verified" in out
     assert "Assumptions the lecture leaves implicit" in out
 
 
@@ -40,8 +42,11 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert step3["counterexample"]["lhs"] != step3["counterexample"]["rhs"]
     verified = report["steps"][3]["lines"][1]
     assert verified["status"] == "verified"
-    assert verified["certificate"]["limits"][0]["hypothesis"] == "stationarity"
-    assert len(report["assumptions"]) == 4
+    assert verified["certificate"]["limits"][0]["hypothesis"] == r"stationarity[\|\Delta\Phi\|^2]"
+    assert len(report["assumptions"]) == 5
+    names = {h["name"] for h in report["hypotheses"]}
+    assert names >= {"sgd-step", "stationarity", "independence", "psd-hessians"}
+    assert report["theorem"]["status"] == "verified" and report["theorem"]["from"][0]["step"] == "step-4"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

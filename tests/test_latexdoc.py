@@ -113,7 +113,8 @@ def test_a_step_is_an_aligned_chain_with_marks_and_justifications() -> None:
     assert justification(("expansion", "independence")) == r"by \hyp{expansion}, \hyp{independence}"
     cert = report.steps[2].lines[2].certificate
     assert certificate_latex(cert) == (
-        r"$\mathrm{lhs} - \mathrm{rhs} = - \frac{1}{4 \eta}\,[\text{\hyp{stationarity}}]$")
+        r"$\mathrm{lhs} - \mathrm{rhs} = - \frac{1}{4 \eta}\,"
+        r"[\text{\hyp{stationarity}},\ f = \|\Delta\Phi\|^2]$")
 
 
 @pytest.fixture(scope="module")

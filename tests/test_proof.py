@@ -33,7 +33,7 @@ def test_every_step_of_the_corrected_proof_is_verified(corrected) -> None:
 
 def test_the_stationarity_lines_carry_their_multiplier(corrected) -> None:
     step3 = corrected.steps[2]
-    assert step3.lines[2].certificate.equations == (("stationarity", "-1/(4*eta)"),)
+    assert step3.lines[2].certificate.equations == ((r"stationarity[\|\Delta\Phi\|^2]", "-1/(4*eta)"),)
     limit_line = corrected.steps[3].lines[1]
     assert limit_line.certificate.limits  # the pole of (L(η) − L*)/η is removed by stationarity
 
@@ -61,7 +61,7 @@ def _instance(cx: dict) -> Instance:
 def test_the_refutation_is_at_the_exact_stationary_law(as_written) -> None:
     line = as_written.steps[2].lines[2]
     cx = line.counterexample.to_json()
-    assert cx["law"]["kind"] == "moments" and cx["d"] >= 3
+    assert cx["law"]["kind"] == "stationary" and cx["d"] >= 3
     inst = _instance(cx)
     # independent check of stationarity: S solves the generalized Lyapunov equation
     data, eta = inst.data, inst.eta

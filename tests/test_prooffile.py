@@ -153,4 +153,5 @@ E_{\delta x \sim Q_\alpha} \alpha (\delta x)^\top A \delta x
 uses = []
 """, "own.toml")
     line = proof.steps[0].lines[0]
-    assert "alpha" in str(line.lhs) and "A" in str(line.rhs)
+    assert r"\alpha" in line.latex(**proof.notation.printing) and "A" in str(line.rhs)
+    assert r"E_{\delta x \sim Q_\alpha}" in line.latex(**proof.notation.printing)

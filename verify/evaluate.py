@@ -1,8 +1,8 @@
 r"""Evaluate a heatcap expression exactly on an instance — directly, without the canonical form.
 
-This is the independent semantics the checker's refutations rest on: ``E_b`` is an average over
-the examples (the conditional average given ΔΦ inside ``E_{ΔΦ∼P_η}`` when the law couples b and
-ΔΦ), ``E_{ΔΦ∼P_η}`` is an expectation over the instance's law, and L(η), its limit and its
+This is the independent semantics the checker's refutations rest on: ``E_b`` is the plain
+average over the n examples (everywhere, also inside ``E_{ΔΦ∼P_η}``), ``E_{ΔΦ∼P_r}`` is the
+expectation over the instance's law at the rate r, and L(r), L(0) = lim L(η), the limit and the
 derivative at 0 follow their definitions.
 
 >>> from sympy import Rational
@@ -11,11 +11,10 @@ derivative at 0 follow their definitions.
 >>> from derive.scalar import SquaredNorm
 >>> from verify.instances import Instance, random_data
 >>> from verify.stationary import stationary_moments
->>> from verify.instances import MomentLaw
+>>> from verify.instances import StationaryLaw
 >>> data = random_data(seed=1)
->>> law = MomentLaw(*stationary_moments(data, Rational(1, 10)), "stationary")
->>> inst = Instance(data, law, Rational(1, 10))
->>> evaluate(E_P(SquaredNorm(DeltaPhi)), inst) == law.S.trace()
+>>> inst = Instance(data, StationaryLaw(), Rational(1, 10))
+>>> evaluate(E_P(SquaredNorm(DeltaPhi)), inst) == stationary_moments(data, Rational(1, 10))[1].trace()
 True
 """
 
@@ -47,6 +46,7 @@ from sympy import (
     eye,
     fraction,
     limit,
+    sympify,
     zeros,
 )
 from sympy import Poly as SymPoly
@@ -59,7 +59,6 @@ from derive.scalar import Scalar, SquaredNorm
 from derive.symbols import (
     ConstantMatrix,
     ConstantVector,
-    DeltaPhi,
     ExampleMatrix,
     ExampleVector,
     StateVector,
@@ -67,7 +66,7 @@ from derive.symbols import (
     eta,
     n,
 )
-from verify.instances import Instance, MomentLaw
+from verify.instances import FiniteLaw, Instance
 
 __all__ = ["Env", "Unevaluable", "evaluate", "limit_at_zero"]
 
@@ -80,26 +79,25 @@ class Unevaluable(Exception):
 
 @dataclass(frozen=True)
 class Env:
-    """Where an expression is evaluated: the example b, the value of ΔΦ, the law of b given ΔΦ."""
+    """Where an expression is evaluated: the example b, the value of ΔΦ, a minibatch."""
 
     b: int | None = None
     x: Matrix | None = None
-    cond: tuple[Expr, ...] | None = None
     batch: tuple[int, ...] | None = None
 
 
 def limit_at_zero(v: Expr) -> Expr:
-    """lim_{η→0⁺} v(η), exactly (a quotient of polynomials when possible)."""
+    """lim_{η→0⁺} v(η), exactly (a quotient of polynomials when possible); a limit that is
+    infinite or does not exist has no value (:class:`Unevaluable`)."""
     v = cancel(v)
     num, den = fraction(v)
     at0 = den.subs(eta, 0)
     if at0 != 0:
         return cancel(num.subs(eta, 0) / at0)
-    return limit(v, eta, 0, "+")
-
-
-def _law_value(v: Value, inst: Instance) -> Value:
-    return v.subs(eta, inst.eta) if inst.eta != eta else v
+    value = limit(v, eta, 0, "+")
+    if not value.is_finite:
+        raise Unevaluable(f"the limit of {v} as η → 0 is not finite")
+    return value
 
 
 def _moments(value: Value, xs: Matrix, m: Matrix, S2: Matrix) -> Value:
@@ -115,37 +113,35 @@ def _moments(value: Value, xs: Matrix, m: Matrix, S2: Matrix) -> Value:
     return total
 
 
+def _rate_value(rate: Expr, inst: Instance) -> Expr:
+    """The rate r of E_{P_r} on the instance: r(η) at the instance's η."""
+    return cancel(sympify(rate).subs(eta, inst.eta)) if inst.eta != eta else sympify(rate)
+
+
 def _stationary_mean(expr: StationaryMean, inst: Instance, env: Env) -> Value:
+    rate = _rate_value(expr.rate, inst)
     law = inst.law
-    if isinstance(law, MomentLaw):
+    if not isinstance(law, FiniteLaw):
+        moments = law.moments(inst, rate)
+        if moments is None:
+            raise Unevaluable(f"the instance has no stationary law at rate {rate}")
         xs = Matrix([Dummy(f"x{i}") for i in range(inst.data.d)])
-        value = evaluate(expr.expr, inst, replace(env, x=xs, cond=None))
-        return _moments(value, xs, _law_value(law.m, inst), _law_value(law.S, inst))
-    groups: dict[tuple[str, ...], list[tuple[Expr, Matrix, int]]] = {}
-    for w, x, b in law.atoms:
-        groups.setdefault(tuple(map(str, x)), []).append((w, x, b))
+        return _moments(evaluate(expr.expr, inst, replace(env, x=xs)), xs, *moments)
+    atoms = law.at(rate, inst.eta)
+    if atoms is None:
+        raise Unevaluable(f"the law is given at one rate only, not at {rate}")
     total: Value = None
-    for atoms in groups.values():
-        weight = sum((w for w, _, _ in atoms), S.Zero)
-        cond = tuple(sum((w for w, _, bb in atoms if bb == b), S.Zero) / weight
-                     for b in range(inst.data.n))
-        x = _law_value(atoms[0][1], inst)
-        part = _law_value(weight, inst) * evaluate(expr.expr, inst, Env(env.b, x, cond))
+    for w, x, _ in atoms:
+        part = w * evaluate(expr.expr, inst, replace(env, x=x))
         total = part if total is None else total + part
     return total
 
 
 def _example_mean(expr: ExampleMean, inst: Instance, env: Env) -> Value:
-    n_ex = inst.data.n
-    if env.cond is None or expr.plain:
-        weights: tuple[Expr, ...] = tuple(S.One / n_ex for _ in range(n_ex))
-    else:
-        weights = tuple(_law_value(w, inst) for w in env.cond)
+    """E_b: the plain average over the n examples."""
     total: Value = None
-    for b, w in enumerate(weights):
-        if w == 0:
-            continue
-        part = w * evaluate(expr.expr, inst, replace(env, b=b))
+    for b in range(inst.data.n):
+        part = evaluate(expr.expr, inst, replace(env, b=b)) / inst.data.n
         total = part if total is None else total + part
     return total
 
@@ -176,7 +172,7 @@ def _example_loss(offset: Basic, inst: Instance, env: Env) -> Value:
     x = evaluate(offset, inst, env)
     ones = Matrix([1] * data.d)
     quad = (data.g[b].T * x)[0] + (x.T * data.H[b] * x)[0] / 2
-    return data.L[b] + quad + data.kappa[b] * (ones.T * x)[0] ** 3
+    return data.L[b] + quad + data.kappa[b] * (ones.T * x)[0] ** data.remainder_degree
 
 
 def _need_b(env: Env) -> int:
@@ -187,12 +183,12 @@ def _need_b(env: Env) -> int:
 
 def _leaf(expr: Basic, inst: Instance, env: Env) -> Value:
     name = str(expr.name)
-    if isinstance(expr, ExampleVector) and name == "g_b":
-        return inst.data.g[_need_b(env)]
-    if isinstance(expr, ExampleMatrix) and name == "H_b":
-        return inst.data.H[_need_b(env)]
+    if isinstance(expr, ExampleVector | ExampleMatrix):
+        values = inst.data.per_example(name)
+        if values is not None:
+            return values[_need_b(env)]
     if isinstance(expr, StateVector):
-        if expr != DeltaPhi:
+        if name != inst.data.state:
             raise Unevaluable(f"the instance has no law for the state {name}")
         if env.x is None:
             raise Unevaluable("ΔΦ outside every E_{ΔΦ∼P_η}")
@@ -276,4 +272,6 @@ def evaluate(expr: Basic, inst: Instance, env: Env = Env()) -> Value:
         return _SIZES[expr](inst)
     if expr.is_Number:
         return expr
+    if isinstance(expr, Symbol) and inst.data.scalar(expr.name) is not None:
+        return inst.data.scalar(expr.name)
     raise Unevaluable(f"no value for {expr}")

@@ -2,8 +2,10 @@ r"""Lowering: a heatcap expression becomes a list of terms (coefficient × netwo
 
 ``lower(expr, left, right, ctx)`` returns the terms of ``left^T · expr · right``: a matrix-valued
 expression is contracted with two *probe* vectors, a column vector with one, a scalar with none.
-A product glues neighbouring probes; ``E_b`` binds the per-example letters of its body to a new
-group; ``E_{ΔΦ∼P_η}`` replaces ΔΦ by its moments (m for one occurrence, S = E ΔΦΔΦᵀ for two).
+A product glues neighbouring probes; ``E_b`` (the plain average over the training set) binds the
+per-example letters of its body to a new group; ``E_{ΔΦ∼P_r}`` replaces the state by the moments
+of the law at rate r (m_r = E ΔΦ for one occurrence, S_r = E ΔΦΔΦᵀ for two). An unexpanded loss
+L_b(Φ* + x) is a letter whose name holds its point x.
 
 >>> from derive.symbols import g_b, H_b, DeltaPhi
 >>> from derive.expectation import E_b, E_P
@@ -40,11 +42,10 @@ from sympy import (
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.batch import BATCH_OF, BatchMatrix, BatchMean, BatchVector, c_B
-from derive.expectation import ExampleMean, StationaryMean
+from derive.expectation import ExampleMean, StationaryMean, depends_on_state
 from derive.limits import DerivativeAtZero, LimitAtZero
 from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.scalar import Scalar, SquaredNorm
-from derive.sgd import second_order_expansion
 from derive.symbols import (
     ConstantMatrix,
     ConstantVector,
@@ -54,19 +55,18 @@ from derive.symbols import (
     d,
 )
 from verify.context import Context
-from verify.network import Component, Irreducible, Letter, canonical_key, cross_moment, glue
+from verify.names import LOSS_AT_OPTIMUM, loss_name, mean_name, probe_name, second_name
+from verify.network import Component, Irreducible, Letter, canonical_key, glue
 
 __all__ = ["Term", "lower", "probe"]
-
-STATE = r"\Delta\Phi"  # the lecture's state; other state vectors (e.g. a velocity v) are named
 
 Term = tuple[Expr, tuple[Component, ...]]
 Side = Letter | None
 
 
-def probe(ctx: Context, name: str = "#") -> Letter:
-    """A fresh probe vector (a placeholder end of an open matrix or vector)."""
-    return Letter(name, "vector", tag=ctx.fresh())
+def probe(ctx: Context, label: str = "") -> Letter:
+    """A fresh probe vector (a placeholder end of an open matrix or vector); its name is internal."""
+    return Letter(probe_name(label), "vector", tag=ctx.fresh())
 
 
 def _path(*letters: Side) -> list[Term]:
@@ -125,8 +125,8 @@ def _matmul(expr: MatMul, left: Side, right: Side, ctx: Context) -> list[Term]:
     return terms
 
 
-def _bind_example(terms: list[Term], plain: bool, ctx: Context) -> list[Term]:
-    gid = ctx.new_group(plain)
+def _bind_example(terms: list[Term], ctx: Context) -> list[Term]:
+    gid = ctx.new_group()
 
     def bind(x: Letter) -> Letter:
         return x.regroup(gid) if x.per_example and x.group is None else x
@@ -134,53 +134,30 @@ def _bind_example(terms: list[Term], plain: bool, ctx: Context) -> list[Term]:
     return _map_letters(terms, bind)
 
 
-def _coupling_group(
-    comps: tuple[Component, ...], k: int, binder: int, ctx: Context
-) -> int | None:
-    """The group whose conditional moments of ΔΦ this E_P needs (None: unconditional)."""
-    if ctx.independence:
-        return None
-    letters = [x for c in comps for x in c.letters]
-    if k and any(x.per_example and x.group is None for x in letters):
-        raise Irreducible("E_{ΔΦ∼P_η} inside E_b without independence")
-    nested = {
-        x.group
-        for x in letters
-        if x.group is not None
-        and not ctx.groups[x.group].plain
-        and ctx.groups[x.group].coupled_to in (None, binder)
-    }
-    if len(nested) > 1:
-        raise Irreducible("two averages E_b coupled with one ΔΦ (no independence named)")
-    if nested:
-        gid = nested.pop()
-        ctx.groups[gid].coupled_to = binder
-        return gid
-    return ctx.new_group(plain=False, coupled_to=binder) if k else None
-
-
-def _bind_state(term: Term, binder: int, ctx: Context) -> Term:
-    coeff, comps = term
-    if any(_random_atom(c) for c in comps):  # E_P of an opaque random atom: opaque as a whole
-        if any(x.per_example and x.group is None for c in comps for x in c.letters):
-            raise Irreducible("E_{ΔΦ∼P_η} of an opaque average inside E_b")
-        return coeff, (Component("opaque", (), ("E_P", canonical_key(_strip_tags(comps)), False)),)
-    letters = [x for c in comps for x in c.letters]
-    if any(x.random and x.kind != "vector" for x in letters):
+def _opaque_state_mean(coeff: Expr, comps: tuple[Component, ...], rate: Expr, ctx: Context) -> Term:
+    """E_{P_r} of a monomial that does not reduce to moments (theorem mode): one opaque atom."""
+    if not ctx.atoms:
         raise Irreducible("E_{ΔΦ∼P_η} of a loss that is not expanded (name `expansion`)")
+    if any(x.per_example and x.group is None for c in comps for x in c.letters):
+        raise Irreducible("E_{ΔΦ∼P_η} of an opaque term inside E_b")
+    return coeff, (Component("opaque", (), ("E_P", str(rate), canonical_key(_strip_tags(comps)), False)),)
+
+
+def _bind_state(term: Term, rate: Expr, ctx: Context) -> Term:
+    """E_{P_r} of one term: the state letters become the moments of the law at rate r."""
+    coeff, comps = term
+    letters = [x for c in comps for x in c.letters]
+    if any(_random_atom(c) for c in comps) or any(x.random and x.kind != "vector" for x in letters):
+        return _opaque_state_mean(coeff, comps, rate, ctx)
     deltas = [x for x in letters if x.random]
     if len(deltas) > 2:
         raise Irreducible(f"a moment of ΔΦ of order {len(deltas)} (only orders <= 2 reduce)")
-    gid = _coupling_group(comps, len(deltas), binder, ctx)
-    per = gid is not None
     if len(deltas) == 1:
-        name = "m" if deltas[0].name == STATE else f"m[{deltas[0].name}]"
-        m = Letter(name, "vector", per_example=per, moment=True, group=gid)
+        m = Letter(mean_name(deltas[0].name, rate), "vector", moment=True)
         return coeff, tuple(c.map_letters(lambda x: m if x == deltas[0] else x) for c in comps)
     if len(deltas) == 2:
-        name = cross_moment(deltas[0].name, deltas[1].name)  # E[x yᵀ]
-        s = Letter(name, "matrix", per_example=per, moment=True, group=gid)
-        new, _ = glue(comps, deltas[0], deltas[1], s)  # a moment sits between: never tr(I)
+        s2 = Letter(second_name(deltas[0].name, deltas[1].name, rate), "matrix", moment=True)  # E[x yᵀ]
+        new, _ = glue(comps, deltas[0], deltas[1], s2)  # a moment sits between: never tr(I)
         return coeff, tuple(new)
     return term
 
@@ -225,19 +202,22 @@ def _bind_batch(term: Term, ctx: Context) -> list[Term]:
     def assign(groups: dict[Letter, int]) -> tuple[Component, ...]:
         return tuple(c.map_letters(lambda x: example(x, groups[x]) if x in groups else x) for c in comps)
 
-    shared = ctx.new_group(plain=False)
+    shared = ctx.new_group()
     out = [(coeff * (c_B if len(bars) == 2 else 1), assign(dict.fromkeys(bars, shared)))]
     if len(bars) == 2:
-        out.append((coeff * (1 - c_B), assign({x: ctx.new_group(plain=False) for x in bars})))
+        out.append((coeff * (1 - c_B), assign({x: ctx.new_group() for x in bars})))
     return out
 
 
 def _example_loss(expr: ExampleLoss, ctx: Context) -> list[Term]:
+    """L_b(Φ*) is a letter; L_b(Φ* + x) is the expansion's right side at x, or a letter for that point."""
     if expr.at_optimum:
-        return [(S.One, (Component("scalar", (Letter("L_b", "scalar", per_example=True),)),))]
-    if ctx.expansion and isinstance(expr.offset, StateVector):
-        return lower(second_order_expansion(expr.offset).rhs, None, None, ctx)
-    opaque = Letter(r"\mathcal{L}_b(\Phi^*+\Delta\Phi)", "scalar", per_example=True, random=True)
+        return [(S.One, (Component("scalar", (Letter(LOSS_AT_OPTIMUM, "scalar", per_example=True),)),))]
+    if ctx.expansion is not None:
+        state = ctx.expansion.lhs.offset
+        return lower(ctx.expansion.rhs.xreplace({state: expr.offset}), None, None, ctx)
+    random = depends_on_state(expr.offset)
+    opaque = Letter(loss_name(expr.offset), "scalar", per_example=True, random=random)
     return [(S.One, (Component("scalar", (opaque,)),))]
 
 
@@ -279,10 +259,9 @@ def lower(expr: Basic, left: Side, right: Side, ctx: Context) -> list[Term]:
         p, q = probe(ctx), probe(ctx)
         return _glue_terms(lower(expr.arg, p, q, ctx), p, q, None)
     if isinstance(expr, ExampleMean):
-        return _bind_example(lower(expr.expr, left, right, ctx), expr.plain, ctx)
+        return _bind_example(lower(expr.expr, left, right, ctx), ctx)
     if isinstance(expr, StationaryMean):
-        binder = ctx.fresh()
-        return [_bind_state(t, binder, ctx) for t in lower(expr.expr, left, right, ctx)]
+        return [_bind_state(t, expr.rate, ctx) for t in lower(expr.expr, left, right, ctx)]
     if isinstance(expr, MatPow) and expr.exp.is_Integer and expr.exp > 0:
         return lower(MatMul(*([expr.base] * int(expr.exp))), left, right, ctx)
     if isinstance(expr, Scalar):

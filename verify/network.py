@@ -15,7 +15,7 @@ so equal monomials get equal keys in every dimension d and for every n.
 >>> from verify.network import Letter, Component, canonical_key
 >>> g1 = Letter("g_b", "vector", per_example=True, group=7)
 >>> H1 = Letter("H_b", "matrix", per_example=True, group=7)
->>> m = Letter("m", "vector", moment=True)
+>>> m = Letter("#m", "vector", moment=True)
 >>> a = [Component("path", (g1, H1, m))]
 >>> b = [Component("path", (m, H1.regroup(3), g1.regroup(3)))]
 >>> canonical_key(a) == canonical_key(b)
@@ -29,13 +29,14 @@ from dataclasses import dataclass, replace
 from itertools import permutations
 from typing import Literal
 
+from verify.names import transpose_name
+
 __all__ = [
     "Component",
     "Irreducible",
     "Letter",
     "MonomialKey",
     "canonical_key",
-    "cross_moment",
     "glue",
     "groups_of",
     "reverse",
@@ -102,26 +103,10 @@ class Component:
         return replace(self, letters=tuple(f(x) for x in self.letters))
 
 
-def cross_moment(left: str, right: str) -> str:
-    """The name of E[X Yᵀ] for two states X, Y (``S`` for E[ΔΦΔΦᵀ] itself)."""
-    if left == right == r"\Delta\Phi":
-        return "S"
-    return f"S[{left},{right}]"
-
-
-def _split_cross(name: str) -> tuple[str, str] | None:
-    if name.startswith("S[") and name.endswith("]") and "," in name:
-        left, right = name[2:-1].split(",", 1)
-        return left, right
-    return None
-
-
 def transpose_letter(letter: Letter) -> Letter:
     """Xᵀ: a cross moment E[X Yᵀ] becomes E[Y Xᵀ]; every other matrix letter is symmetric."""
-    parts = _split_cross(letter.name)
-    if parts is None or parts[0] == parts[1]:
-        return letter
-    return replace(letter, name=cross_moment(parts[1], parts[0]))
+    name = transpose_name(letter.name)
+    return letter if name == letter.name else replace(letter, name=name)
 
 
 def reverse(letters: tuple[Letter, ...]) -> tuple[Letter, ...]:
@@ -130,10 +115,8 @@ def reverse(letters: tuple[Letter, ...]) -> tuple[Letter, ...]:
 
 
 def _transpose_key(key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
-    parts = _split_cross(str(key[0]))
-    if parts is None or parts[0] == parts[1]:
-        return key
-    return (cross_moment(parts[1], parts[0]), *key[1:])
+    name = transpose_name(str(key[0]))
+    return key if name == key[0] else (name, *key[1:])
 
 
 def groups_of(components: Sequence[Component]) -> list[int]:

@@ -1,8 +1,9 @@
 r"""LaTeX for canonical polys: the reduced residual that a refutation shows.
 
-Moments of ΔΦ print as m = E_{ΔΦ∼P_η} ΔΦ and S = E_{ΔΦ∼P_η} ΔΦ ΔΦᵀ (m_b, S_b: conditional on
-the example b, when independence is not assumed). A monomial with several averages prints them
-with separate indices b_1, b_2, ….
+Moments of ΔΦ print as m = E_{ΔΦ∼P_η} ΔΦ and S = E_{ΔΦ∼P_η} ΔΦ ΔΦᵀ (with a subscript for the
+law at another rate, S_{2η}, or for another state, S_{ΔΦ v}); the probe vectors of a vector- or
+matrix-valued line print as bold **u**, **v**. A monomial with several averages prints them with
+separate indices b_1, b_2, ….
 
 >>> from derive.symbols import H_b, DeltaPhi
 >>> from derive.expectation import E_b, E_P
@@ -10,9 +11,9 @@ with separate indices b_1, b_2, ….
 >>> from derive.hypotheses import HYPOTHESES
 >>> from verify.canonical import canonical
 >>> from verify.context import Context
->>> ctx = Context.build(("independence",), HYPOTHESES)
+>>> ctx = Context.build((), HYPOTHESES)
 >>> render_poly(canonical(E_P(quadratic_form(DeltaPhi, E_b(H_b))), ctx))
-'E_{b} \\operatorname{tr}\\left(H_{b} S\\right)'
+'E_{b} \\operatorname{tr}\\left(S H_{b}\\right)'
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from derive.printing import latex
+from verify.names import display_name
 from verify.poly import Poly
 
 __all__ = ["MOMENT_LEGEND", "render_poly"]
@@ -27,17 +29,15 @@ __all__ = ["MOMENT_LEGEND", "render_poly"]
 MOMENT_LEGEND = (
     r"m = E_{\Delta\Phi \sim P_\eta} \Delta\Phi,\quad "
     r"S = E_{\Delta\Phi \sim P_\eta} \Delta\Phi \Delta\Phi^\top"
+    r" (S_r, m_r: under P_r)"
 )
-
-_NAMES = {"L_b": r"\mathcal{L}_{b}(\Phi^*)", "u": "u", "v": "v"}
-
 
 def _letter(letter: tuple[Hashable, ...], index: dict[int, str]) -> str:
     name, _kind, per_example, _random, moment, label = letter
     sub = index.get(label, "b") if isinstance(label, int) and label >= 0 else "b"
-    base = _NAMES.get(str(name), str(name))
+    base = display_name(str(name))
     if moment:
-        return f"{name}_{{{sub}}}" if per_example else str(name)
+        return base
     if per_example and base.endswith("_b"):
         return base[:-2] + "_{" + sub + "}"
     if per_example:

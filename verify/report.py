@@ -5,7 +5,7 @@ r"""The text report of a checked proof (the JSON report is ``ProofReport.to_json
 >>> text = render_text(check_proof(heat_capacity_proof()))
 >>> print(text.splitlines()[0])
 Heat Capacity Theorem
->>> "13 of 13 lines verified" in text
+>>> "13 of 13 lines verified, theorem verified" in text
 True
 """
 
@@ -27,6 +27,10 @@ def _table(report: ProofReport) -> list[str]:
     for step in report.steps:
         for line in step.lines:
             rows.append((step.id, str(line.index), _MARK[line.status], ", ".join(line.uses) or "-"))
+    thm = report.theorem_check
+    if thm is not None:
+        rows.append(("theorem", "", _MARK[thm.status], thm.summary().removeprefix(thm.status).lstrip(": ")
+                     or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     out = []
     for r in rows:
@@ -66,13 +70,49 @@ def _detail(line: LineResult) -> list[str]:
     return out
 
 
+def _hypotheses(report: ProofReport) -> list[str]:
+    out = ["Hypotheses (each statement as checked):"]
+    for h in report.hypotheses:
+        role = h.kind if h.role == "primitive" else f"{h.kind}, {h.role}"
+        if h.role == "consequence":
+            role += f": {h.status}"
+        out.append(f"  {h.name} ({role}): {h.latex}")
+        out.append(f"      used by: {', '.join(h.used_by) or 'no line'}")
+        if h.relies_on:
+            label = "relies on" if h.role == "lemma" else "checked from"
+            out.append(f"      {label}: {', '.join(h.relies_on)}")
+        if h.role == "consequence" and h.status != "verified" and h.reason:
+            out.append(f"      reason: {h.reason}")
+    return out
+
+
+def _theorem(report: ProofReport) -> list[str]:
+    thm = report.theorem_check
+    if thm is None:
+        return []
+    out = [f"theorem: {thm.summary()}"]
+    if thm.status == "verified":
+        out.append(f"  hypotheses: {', '.join(thm.uses) or 'none'}")
+        out += [f"  {s} line {i} × {m}" for s, i, m in thm.lines]
+    cx = thm.counterexample
+    if cx is not None:
+        inst = cx.instance
+        out.append(f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}, "
+                   f"law: {inst['law']['description']}")
+        out.append(f"    lhs = {cx.lhs}")
+        out.append(f"    rhs = {cx.rhs}")
+    return out
+
+
 def render_text(report: ProofReport) -> str:
-    """A readable report: the table, the details of every line not verified, the assumptions."""
+    """A readable report: the table, the details of every line not verified, the theorem row,
+    the hypotheses with their statements, the lemma and the assumptions."""
     lines = [report.title, f"theorem: {report.theorem}", "", *_table(report), ""]
     for step in report.steps:
         for line in step.lines:
             if line.status != "verified":
                 lines += [*_detail(line), ""]
+    lines += [*_theorem(report), "", *_hypotheses(report), ""]
     for name, value in report.extra:
         if name == "generic":
             lines.append("Step 4 exactly on generic symbolic instances:")
@@ -90,7 +130,9 @@ def render_text(report: ProofReport) -> str:
     lines += [f"  - {a}" for a in report.assumptions]
     every = [x for s in report.steps for x in s.lines]
     good = sum(x.status == "verified" for x in every)
-    lines += ["", f"{good} of {len(every)} lines verified" + ("" if report.ok else " — NOT OK")]
+    thm = report.theorem_check.status if report.theorem_check else "unknown"
+    verdict = f"{good} of {len(every)} lines verified, theorem {thm}"
+    lines += ["", verdict + ("" if report.ok else " — NOT OK")]
     return "\n".join(lines)
 
 

@@ -12,6 +12,8 @@ from derive.proof import Location
 
 if TYPE_CHECKING:
     from derive.proof import Proof
+    from verify.hypothesis_rows import HypothesisRow
+    from verify.theorem import TheoremResult
 
 __all__ = [
     "Certificate",
@@ -37,19 +39,22 @@ def worst(statuses: list[Status]) -> Status:
 class Certificate:
     """Why a line is verified: lhs − rhs = Σ λ_i (lhs_i − rhs_i) over the named equations.
 
-    ``rewrites`` are the hypotheses used as rules (expansion, mean-zero, independence,
-    small-eta-limit); ``limits`` are the multiples of equations used inside limits.
+    ``rewrites`` are the hypotheses used as rules (expansion, mean-zero, the SGD model,
+    small-eta-limit); ``limits`` are the multiples of equations used inside limits; ``derived``
+    are the moment equations the SGD model gives that the certificate uses (name, equation).
     """
 
     equations: tuple[tuple[str, str], ...]
     rewrites: tuple[str, ...]
     limits: tuple[tuple[str, str], ...] = ()
+    derived: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "equations": [{"hypothesis": n, "multiplier": m} for n, m in self.equations],
             "rewrites": list(self.rewrites),
             "limits": [{"hypothesis": n, "multiplier": m} for n, m in self.limits],
+            "derived": [{"name": n, "equation": e} for n, e in self.derived],
         }
 
 
@@ -147,16 +152,22 @@ class ProofReport:
     steps: tuple[StepResult, ...]
     assumptions: tuple[str, ...]
     extra: tuple[tuple[str, Any], ...] = ()
+    theorem_check: TheoremResult | None = None
+    hypotheses: tuple[HypothesisRow, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return all(s.status == "verified" for s in self.steps)
+        """Every line verified, every consequence verified, and the theorem derived from the lines."""
+        return (all(s.status == "verified" for s in self.steps)
+                and all(h.sound for h in self.hypotheses)
+                and self.theorem_check is not None and self.theorem_check.status == "verified")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
-            "theorem": self.theorem,
+            "theorem": self.theorem_check.to_json() if self.theorem_check else {"latex": self.theorem},
             "ok": self.ok,
+            "hypotheses": [h.to_json() for h in self.hypotheses],
             "steps": [s.to_json() for s in self.steps],
             "assumptions": list(self.assumptions),
             "lemmas": [_lemma_json()],

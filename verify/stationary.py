@@ -1,14 +1,16 @@
-r"""The exact stationary moments of single-example SGD on a small quadratic problem.
+r"""The exact stationary moments of a linear SGD step on a small problem.
 
-For ΔΦ' = (I − ηH_b)ΔΦ − ηg_b with b uniform and independent of ΔΦ, the stationary mean m and
-second moment S solve
+For a step ΔΦ' = A_b ΔΦ + c_b with b uniform and independent of ΔΦ (the lecture's:
+A_b = I − ηH_b, c_b = −ηg_b), the stationary mean m and second moment S solve
 
-    H m = −ḡ,                  (H = E_b H_b, ḡ = E_b g_b)
-    S = E_b[(I − ηH_b) S (I − ηH_b)] − η E_b[(I − ηH_b) m g_bᵀ + g_b mᵀ (I − ηH_b)] + η² C,
+    m = E_b[A_b] m + E_b c_b,
+    S = E_b[A_b S A_bᵀ] + E_b[A_b m c_bᵀ + c_b mᵀ A_bᵀ] + E_b[c_b c_bᵀ].
 
-C = E_b g_b g_bᵀ. Both are linear; they are solved exactly in rationals (or rational functions
-of the symbol η). With ḡ = 0 the second equation is the generalized Lyapunov equation
-H S + S H − η E_b[H_b S H_b] = η C.
+Both are linear; they are solved exactly in rationals (or rational functions of the symbol η).
+For the lecture's step with E_b g_b = 0 the second equation is the generalized Lyapunov equation
+H S + S H − η E_b[H_b S H_b] = η C (H = E_b H_b, C = E_b g_b g_bᵀ). A stationary law exists only
+when the step is mean-square stable (the spectral radius of S ↦ E_b[A_b S A_bᵀ] is below 1);
+otherwise :func:`stationary_moments_of` returns None.
 
 >>> from sympy import Rational, Symbol
 >>> from verify.instances import Data
@@ -21,27 +23,23 @@ H S + S H − η E_b[H_b S H_b] = η C.
 
 from __future__ import annotations
 
-from sympy import Expr, Matrix, eye, linsolve, symbols, zeros
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sympy import Expr, Matrix, Rational, eye, linsolve, symbols, zeros
 
 from verify.instances import Data
 
-__all__ = ["stationary_moments"]
+if TYPE_CHECKING:
+    from verify.instances import Instance
+
+__all__ = ["affine_steps", "solve_moments", "stationary_moments", "stationary_moments_of"]
+
+Affine = list[tuple[Matrix, Matrix]]  # (A_b, c_b) for each example b
 
 
-def _second_moment_map(data: Data, eta: Expr, S: Matrix, m: Matrix) -> Matrix:
-    d = data.d
-    out = zeros(d, d)
-    for g, H in zip(data.g, data.H, strict=True):
-        A = eye(d) - eta * H
-        out += A * S * A.T - eta * (A * m * g.T + g * m.T * A.T) + eta**2 * g * g.T
-    return out / data.n
-
-
-def stationary_moments(data: Data, eta: Expr) -> tuple[Matrix, Matrix]:
-    """(m, S) of the stationary law of SGD at learning rate η (exact)."""
-    d = data.d
-    H = data.mean(data.H)
-    m = -H.solve(data.mean(data.g))
+def _symmetric_unknowns(d: int) -> tuple[Matrix, tuple]:
     unknowns = symbols(f"s0:{d * (d + 1) // 2}")
     S = zeros(d, d)
     k = 0
@@ -49,8 +47,87 @@ def stationary_moments(data: Data, eta: Expr) -> tuple[Matrix, Matrix]:
         for j in range(i, d):
             S[i, j] = S[j, i] = unknowns[k]
             k += 1
-    residual = _second_moment_map(data, eta, S, m) - S
-    equations = [residual[i, j] for i in range(d) for j in range(i, d)]
-    (solution,) = linsolve(equations, unknowns)
+    return S, unknowns
+
+
+def solve_moments(steps: Affine) -> tuple[Matrix, Matrix] | None:
+    """(m, S) of the stationary law of ΔΦ' = A_b ΔΦ + c_b, b uniform (None: no unique solution)."""
+    n, d = len(steps), steps[0][0].rows
+    mean_a = sum((a for a, _ in steps), zeros(d, d)) / n
+    mean_c = sum((c for _, c in steps), zeros(d, 1)) / n
+    lhs = eye(d) - mean_a
+    if lhs.det() == 0:
+        return None
+    m = lhs.solve(mean_c)
+    S, unknowns = _symmetric_unknowns(d)
+    image = zeros(d, d)
+    for a, c in steps:
+        image += a * S * a.T + a * m * c.T + c * m.T * a.T + c * c.T
+    residual = image / n - S
+    solutions = linsolve([residual[i, j] for i in range(d) for j in range(i, d)], unknowns)
+    if not solutions:
+        return None
+    (solution,) = solutions
+    if any(v.free_symbols & set(unknowns) for v in solution):
+        return None
     values = dict(zip(unknowns, solution, strict=True))
-    return m, S.subs(values).applyfunc(lambda e: e.cancel())
+    return m.applyfunc(lambda e: e.cancel()), S.subs(values).applyfunc(lambda e: e.cancel())
+
+
+def _stable(steps: Affine) -> bool:
+    """Mean-square stability: the spectral radius of S ↦ E_b[A_b S A_bᵀ] is below 1 (in floats)."""
+    n = len(steps)
+    try:
+        kron = sum(np.kron(np.array(a, dtype=float), np.array(a, dtype=float)) for a, _ in steps) / n
+    except TypeError:
+        return False
+    return bool(np.max(np.abs(np.linalg.eigvals(kron))) < 1 - 1e-9)
+
+
+def stationary_moments(data: Data, eta: Expr) -> tuple[Matrix, Matrix]:
+    """(m, S) of the stationary law of the lecture's SGD step at learning rate η (exact)."""
+    steps = [(eye(data.d) - eta * H, -eta * g) for g, H in zip(data.g, data.H, strict=True)]
+    found = solve_moments(steps)
+    assert found is not None, "the mean Hessian is singular"
+    return found
+
+
+def affine_steps(inst: Instance, rate: Expr) -> Affine | None:
+    """(A, c) of the instance's dynamics at ``rate`` for each equally likely draw — an example b,
+    or a minibatch (a B-tuple drawn with replacement) when the step uses batch means."""
+    from itertools import product
+
+    from derive.batch import BatchMatrix, BatchVector
+    from derive.symbols import eta
+    from verify.evaluate import Env, Unevaluable, evaluate
+
+    step = inst.dynamics.xreplace({eta: rate})
+    d, n = inst.data.d, inst.data.n
+    batched = bool(step.atoms(BatchVector, BatchMatrix))
+    draws = ([Env(batch=t) for t in product(range(n), repeat=inst.batch)] if batched
+             else [Env(b=b) for b in range(n)])
+    out = []
+    try:
+        for env in draws:
+            c = evaluate(step, inst, replace(env, x=zeros(d, 1)))
+            cols = [evaluate(step, inst, replace(env, x=eye(d)[:, i])) - c for i in range(d)]
+            out.append((Matrix.hstack(*cols), c))
+    except Unevaluable:
+        return None
+    return out
+
+
+def stationary_moments_of(inst: Instance, rate: Expr) -> tuple[Matrix, Matrix] | None:
+    """(m, S) of the stationary law of the instance's dynamics at ``rate``, or None if there is none.
+
+    A symbolic rate (a family) is taken as stable when the step is stable at η = 1/1000.
+    """
+    from derive.symbols import eta
+
+    steps = affine_steps(inst, rate)
+    if steps is None:
+        return None
+    probe = steps if not rate.free_symbols else affine_steps(inst, rate.subs(eta, Rational(1, 1000)))
+    if probe is None or not _stable(probe):
+        return None
+    return solve_moments(steps)

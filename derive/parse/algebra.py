@@ -5,6 +5,10 @@ r"""How the lecture's juxtaposition, sums, powers and transposes become SymPy ob
 * The lecture writes the gradient as a row vector: a column vector that *starts* a chain and is
   followed by something with d rows is transposed, so ``g_b \Delta\Phi`` is g_bᵀΔΦ.
 * Adding a scalar to a vector, or multiplying shapes that do not fit, is an :class:`AlgebraError`.
+* Nothing is folded that might not exist: division (and negative powers) only by numbers and by
+  polynomials in η that do not vanish for η > 0; a limit or a derivative at 0 that an operation
+  would cancel or multiply by 0 (``0 \cdot \lim …``, ``\lim X - \lim X``) is an error, since the
+  limit may not exist.
 
 >>> from derive.parse.algebra import product, add
 >>> from derive.symbols import g_b, H_b, DeltaPhi, eta
@@ -17,6 +21,10 @@ True
 Traceback (most recent call last):
 ...
 derive.parse.algebra.AlgebraError: cannot add a d×1 vector and a scalar
+>>> divide(1, 1 - eta, eta)
+Traceback (most recent call last):
+...
+derive.parse.algebra.AlgebraError: cannot divide by 1 - \eta: it vanishes at \eta = 1
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from sympy import Basic, Expr, Integer, MatMul, S, Symbol, Transpose, ZeroMatrix
+from sympy import Basic, Expr, Integer, MatMul, S, Symbol, Transpose, ZeroMatrix, real_roots
+from sympy import Poly as SymPoly
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.scalar import Scalar, SquaredNorm
@@ -35,6 +44,7 @@ __all__ = [
     "HigherOrder",
     "add",
     "describe",
+    "divide",
     "equate",
     "is_matrix",
     "power",
@@ -83,11 +93,60 @@ def describe(x: Basic) -> str:
     return f"a {rows}×{cols} matrix"
 
 
+_UNDEFINED = (S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity)
+
+
+def _limits(x: Basic) -> set[Basic]:
+    from derive.limits import DerivativeAtZero, LimitAtZero
+
+    return set(x.atoms(LimitAtZero, DerivativeAtZero)) if isinstance(x, Basic) else set()
+
+
+def guarded(result: Basic, *operands: Basic) -> Basic:
+    """``result`` of an operation on ``operands``, unless it folded away a limit or is undefined."""
+    if isinstance(result, Basic) and result.has(*_UNDEFINED):
+        raise AlgebraError("the expression is undefined (a division by zero)")
+    lost = set().union(*(_limits(x) for x in operands)) - _limits(result)
+    if lost:
+        raise AlgebraError(
+            "a limit (or derivative at 0) cancels or is multiplied by 0 here; heatcap does not fold "
+            "it, since the limit may not exist: write the line without it"
+        )
+    return result
+
+
 def add(a: Basic, b: Basic) -> Basic:
     """a + b, when both are scalars or both have the same shape."""
     if is_matrix(a) != is_matrix(b) or (is_matrix(a) and a.shape != b.shape):
         raise AlgebraError(f"cannot add {describe(a)} and {describe(b)}")
-    return a + b
+    return guarded(a + b, a, b)
+
+
+def _check_divisor(den: Basic, rate: Symbol) -> None:
+    """A divisor must be a number or a polynomial in the rate that is non-zero for every rate > 0."""
+    if is_matrix(den):
+        raise AlgebraError(f"cannot divide by {describe(den)}")
+    from derive.printing import lecture_latex
+
+    den = S(den)
+    if not den.free_symbols <= {rate} or not den.is_polynomial(rate):
+        raise AlgebraError(
+            f"cannot divide by {lecture_latex(den)}: heatcap divides only by numbers and by polynomials "
+            f"in {lecture_latex(rate)} (a divisor that may be 0 is not folded)"
+        )
+    if den.is_zero or (den.free_symbols and SymPoly(den, rate).is_zero):
+        raise AlgebraError("division by zero")
+    if den.free_symbols:
+        positive = [r for r in real_roots(SymPoly(den, rate)) if r > 0]
+        if positive:
+            raise AlgebraError(f"cannot divide by {lecture_latex(den)}: it vanishes at "
+                               f"{lecture_latex(rate)} = {positive[0]}")
+
+
+def divide(num: Basic, den: Basic, rate: Symbol) -> Basic:
+    """num / den for a divisor that is non-zero for every learning rate > 0."""
+    _check_divisor(den, rate)
+    return guarded(num / den, num, den)
 
 
 def _factors(items: Sequence[Basic]) -> tuple[Basic, list[tuple[int, Basic]]]:
@@ -117,25 +176,32 @@ def product(items: Sequence[Basic]) -> Basic:
     """The value of the juxtaposed factors ``items`` (see the module docstring)."""
     coeff, chain = _factors(items)
     if not chain:
-        return coeff
+        return guarded(coeff, *items)
     chain = _row_convention(chain)
     for (_, left), (k, right) in pairwise(chain):
         if left.shape[1] != right.shape[0]:
             raise AlgebraError(f"cannot multiply {describe(left)} by {describe(right)}", k)
     mats = [m for _, m in chain]
     if (mats[0].shape[0], mats[-1].shape[1]) == (1, 1):
-        return coeff * Scalar(MatMul(*mats) if len(mats) > 1 else mats[0])
+        return guarded(coeff * Scalar(MatMul(*mats) if len(mats) > 1 else mats[0]), *items)
     value = mats[0]
     for m in mats[1:]:
         value = value * m
-    return value if coeff == 1 else coeff * value
+    return guarded(value if coeff == 1 else coeff * value, *items)
 
 
-def power(x: Basic, exponent: int) -> Basic:
-    """x**exponent for a scalar or a square matrix."""
+def power(x: Basic, exponent: int, rate: Symbol) -> Basic:
+    """x**exponent for a scalar or a square matrix (a negative power only of a valid divisor)."""
     if is_matrix(x) and x.shape[0] != x.shape[1]:
         raise AlgebraError(f"{describe(x)} has no powers; a squared norm is written \\|v\\|^2")
-    return x**exponent
+    if exponent < 0 and is_matrix(x):
+        raise AlgebraError("inverse matrices are not read: declare the inverse as a symbol "
+                           "with an 'inverse' hypothesis")
+    if exponent < 0:
+        _check_divisor(x, rate)
+    if exponent == 0 and _limits(x):
+        raise AlgebraError("a limit to the power 0 is not folded to 1: the limit may not exist")
+    return guarded(x**exponent, x)
 
 
 def transpose(x: Basic) -> Basic:

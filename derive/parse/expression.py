@@ -18,7 +18,7 @@ Grammar (juxtaposition is multiplication; see :mod:`derive.parse.algebra`)::
 >>> latex(parse_expression(r"E_{\Delta \Phi \sim P_\eta} E_b - 2\eta\Delta\Phi^\top g_b + \eta^2"))
 'E_{\\Delta\\Phi \\sim P_\\eta} E_{b} \\left[\\eta^{2} - 2 \\eta \\Delta\\Phi^\\top g_{b}\\right]'
 >>> parse_expression(r"(E_b - H_b)")
-ExampleMeanMatrix(-H_b, False)
+ExampleMeanMatrix(-H_b)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.parse import algebra
 from derive.parse.errors import LatexError
 from derive.parse.lexer import Token, tokenize
-from derive.parse.notation import GREEK, LECTURE, Notation
+from derive.parse.notation import GREEK, LECTURE, Notation, join_name
 
 __all__ = ["RELATIONS", "ExpressionParser", "parse_expression"]
 
@@ -51,7 +51,7 @@ LEFT_OPENERS = {"(": ")", "[": "]", r"\{": r"\}"}
 
 
 def _name_text(tokens: list[Token]) -> str:
-    return "".join(t.text for t in tokens if t.text not in "{}")
+    return join_name(tokens)
 
 
 class ExpressionParser:
@@ -115,7 +115,7 @@ class ExpressionParser:
         sign = self.accept("+", "-")
         value = self.parse_term()
         if sign is not None and sign.text == "-":
-            value = -value
+            value = self.algebra(lambda v=value: algebra.guarded(-v, v), sign)
         while self.at("+", "-"):
             op = self.next()
             if op.text == "+" and self.accept(*DOTS):
@@ -185,14 +185,35 @@ class ExpressionParser:
         n = self.notation
         if _name_text(sub) == n.index:
             return E_b(self.parse_body(f"E_{n.index}"))
-        names = _name_text(sub).split(r"\sim")
+        names = [x.strip() for x in _name_text(sub).split(r"\sim")]
         if len(names) == 2 and names[0] == n.state_name and names[1] == n.law:
             return E_P(self.parse_body(f"E_{{{n.state_name} \\sim {n.law}}}"), n.state, n.rate)
+        rate = self.law_rate(sub) if len(names) == 2 and names[0] == n.state_name else None
+        if rate is not None:
+            return E_P(self.parse_body(f"E_{{{n.state_name} \\sim {names[1]}}}"), n.state, rate)
         self.fail(
             f"expected E_{n.index} or E_{{{n.state_name} \\sim {n.law}}}, "
             f"found E_{{{' '.join(t.text for t in sub if t.text not in '{}')}}}",
             sub_start,
         )
+
+    def law_rate(self, sub: list[Token]) -> Basic | None:
+        """The rate r of a law written P_r (P_{2\\eta}: the stationary law at twice the rate)."""
+        base = self.notation.law.removesuffix(self.notation.rate_name)
+        after = next((k for k, t in enumerate(sub) if t.text == r"\sim"), None)
+        if after is None or not base.endswith("_") or _name_text(sub[after + 1:]) == self.notation.law:
+            return None
+        rest = sub[after + 1:-1] if sub[-1].text == "}" else sub[after + 1:]
+        head = _name_text(rest[:2]) if len(rest) > 2 else ""
+        if head != base:
+            return None
+        start, end = rest[2].start, rest[-1].end
+        rate = parse_expression(self.text[start:end], self.notation)
+        c = rate / self.notation.rate
+        if not (c.is_Rational and c > 0):
+            found = self.text[start:end]
+            self.fail(f"a stationary law is read at a positive multiple of the rate, found {found}", rest[2])
+        return rate
 
     def read_script(self) -> list[Token]:
         """The tokens of a sub- or superscript: one token, or a braced group (with braces)."""
@@ -301,7 +322,7 @@ class ExpressionParser:
             if sup in TRANSPOSES:
                 atom = self.algebra(lambda a=atom: algebra.transpose(a), tok)
             elif sup.lstrip("-").isdigit():
-                atom = self.algebra(lambda a=atom, s=sup: algebra.power(a, int(s)), tok)
+                atom = self.algebra(lambda a=atom, s=sup: algebra.power(a, int(s), self.notation.rate), tok)
             elif sup == "*":
                 self.fail("^* marks the optimum \\Phi^* and is read only inside \\mathcal{L}(...)", tok)
             else:
@@ -406,9 +427,7 @@ class ExpressionParser:
             self.evaluation_point()
             return DerivativeAtZero(body, self.notation.rate)
         num, den = self.braced(), self.braced()
-        if algebra.is_matrix(den):
-            self.fail(f"cannot divide by {algebra.describe(den)}", frac)
-        return num / den
+        return self.algebra(lambda: algebra.divide(num, den, self.notation.rate), frac)
 
     def derivative_parts(self) -> Basic:
         """The X of ``{\\partial X}{\\partial \\eta}``; a bare \\mathcal{L} there is L(η)."""
@@ -498,12 +517,21 @@ class ExpressionParser:
             rate = self.inner_sum(closer)
             if example or algebra.is_matrix(rate):
                 self.fail("expected a point: \\Phi^*, \\Phi^* + v or \\Phi", tok)
+            self.check_rate(rate, tok)
             value = ConvergedLoss(rate)
         if left.text == r"\left":
             self.close_right(closer, left)
         else:
             self.close(closer, left)
         return value
+
+    def check_rate(self, rate: Basic, tok: Token) -> None:
+        """The converged loss is read at 0 (the limit) or at a positive multiple c·η of the rate."""
+        eta = self.notation.rate
+        c = rate / eta
+        if rate != 0 and not (c.is_Rational and c > 0):
+            self.fail(f"the converged loss \\mathcal{{L}}(r) is read at r = 0 (its limit) or at a positive "
+                      f"multiple of the rate, c {self.notation.rate_name}; found {rate}", tok)
 
     def parse_parameters(self) -> Basic | None:
         """The offset D of the point Φ* + D (None for Φ*); Φ alone is Φ* + ΔΦ."""

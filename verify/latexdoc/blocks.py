@@ -132,7 +132,18 @@ def certificate_latex(cert: Certificate | None) -> str:
 def _multiple(multiplier: str, name: str) -> str:
     value = tex_value(multiplier)
     factor = "" if value == "1" else ("-" if value == "-1" else value + r"\,")
-    return factor + r"[\text{\hyp{" + tex_escape(name) + "}}]"
+    base, test = _derived(name)
+    suffix = "" if test is None else r",\ f = " + test
+    return factor + r"[\text{\hyp{" + tex_escape(base) + "}}" + suffix + "]"
+
+
+def _derived(name: str) -> tuple[str, str | None]:
+    """A moment equation the SGD model gives is named ``hyp[f]``: (hyp, the LaTeX of f that
+    heatcap printed); any other name is (name, None)."""
+    if not name.endswith("]") or "[" not in name:
+        return name, None
+    base, _, rest = name.partition("[")
+    return base, rest[:-1]
 
 
 def step_chain(step: Step, result: StepResult, number: int) -> str:
@@ -159,9 +170,8 @@ def justification_items(step: Step, result: StepResult, number: int, *,
 
 
 def hypothesis_statement(hyp: Hypothesis) -> str:
-    """A hypothesis as math: its equation in the lecture's notation, else its own statement."""
-    if hyp.equation is not None:
-        return f"{lecture_latex(hyp.equation.lhs)} = {lecture_latex(hyp.equation.rhs)}"
+    """A hypothesis as math: its statement as heatcap printed it from the parsed objects (the
+    relation included: =, ≻, ⪰, ⊥, ΔΦ' = …, ΔΦ' ∼ P_η), never the file's own string."""
     return hyp.statement
 
 
@@ -208,7 +218,8 @@ def counterexample_items(cx: Counterexample, *, brief: bool = False) -> list[str
             items.append(f"losses at the optimum: ${losses}$")
         kappa = inst.get("cubic_remainder", [])
         if any(str(k) != "0" for k in kappa):
-            items.append("cubic remainders: $" + ", ".join(
+            power = inst.get("remainder_degree", 3)
+            items.append(f"remainders $\\kappa_b (\\mathbf{{1}}^\\top \\Delta\\Phi)^{power}$: $" + ", ".join(
                 f"\\kappa_{{{b}}} = {tex_value(v)}" for b, v in enumerate(kappa, 1)) + "$")
         items += _law_items(law)
     if cx.where:

@@ -154,7 +154,7 @@ class LineEvaluator:
         from verify.canonical import canonical
         from verify.context import Context
 
-        ctx = Context.build(("expansion", "independence"), HYPOTHESES)
+        ctx = Context.build(("expansion",), HYPOTHESES)
         return list(canonical(expr, ctx).items())
 
     def _at_eta(self, expr: Basic) -> Value:
@@ -183,7 +183,7 @@ class LineEvaluator:
     # -- monomials ---------------------------------------------------------------------------
     def _monomial_series(self, key: tuple, order: int) -> list[Value]:
         """The monomial as a power series in η with S(η) = Σ_k η^k S_k (S_0 = 0)."""
-        slots = sum(1 for c in key if c[0] != "o" for x in c[1] if x[0] == "S" and x[4])
+        slots = sum(1 for c in key if c[0] != "o" for x in c[1] if _legacy(x[0]) == "S" and x[4])
         out = [(flint.arb(0), flint.arb(0)) for _ in range(order + 1)]
         if slots == 0:
             out[0] = self._monomial(key, (self.S,))
@@ -273,6 +273,7 @@ class LineEvaluator:
 
     def _letter(self, x: tuple, s: flint.arb_mat, at: dict[int, int] | None) -> object:
         name, _kind, _per, _random, moment, label = x
+        name = _legacy(name)
         pick = (lambda m: m) if at is None else (lambda m: _row(m, at.get(label, 0)))
         if moment:
             return s if name == "S" else flint.arb_mat(1, self.ex.d)
@@ -289,6 +290,18 @@ class LineEvaluator:
         if name in ("u", "v", r"\Delta\Phi"):
             return self.probe
         raise ValueError(f"no value for the letter {name}")
+
+
+def _legacy(name: str) -> str:
+    """The checker's internal letter names (verify.names) as this module reads them: S, m, L_b, u."""
+    from verify.names import LOSS_AT_OPTIMUM, is_internal, parse_moment
+
+    moment = parse_moment(name)
+    if moment is not None:
+        return moment[0]
+    if name == LOSS_AT_OPTIMUM:
+        return "L_b"
+    return "u" if is_internal(name) else name
 
 
 def _row(m: flint.arb_mat, i: int) -> flint.arb_mat:
