@@ -83,7 +83,8 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def _box(title: str, *parts: str) -> str:
-    return f'<div class="heatcap-display"><p><b>{title}</b></p>{"".join(parts)}</div>'
+    return (f'<div class="heatcap-display" style="overflow-x:auto"><p><b>{title}</b></p>'
+            f'{"".join(parts)}</div>')
 
 
 # --- check reports ---------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def _line_detail(line: Mapping[str, Any]) -> str:
     if line.get("reason"):
         bits.append(_e(line["reason"]))
     if line.get("residual") and line.get("status") != "verified":
-        bits.append(f"lhs − rhs = {_e(line['residual'])}")
+        bits.append(f"lhs − rhs = {math(line['residual'])}")
     example = line.get("counterexample") or {}
     law = example.get("law") if isinstance(example, Mapping) else None
     if isinstance(law, Mapping) and law.get("description"):

@@ -53,12 +53,13 @@ return parts.join(' ');
 # Elements that stick out of the box that should hold them, with no visible scrollbar to reach
 # the hidden part: the nearest ancestor that clips (overflow not "visible") clips them without a
 # scrollbar or with a transparent one (the theme's default for code blocks), or no ancestor clips
-# and they stick out of the article (the content column, its padding included). Sub-pixel and
+# and they stick out of the content column (its gutters included: the theme's table wrappers
+# reach into them). Sub-pixel and
 # glyph-level overhangs (≤ 2 px) are not overflow. An element is reported once, not again for
 # each of its descendants.
 OVERFLOWING = """
-const root = document.querySelector('.md-content__inner');
-const column = root.getBoundingClientRect();  // the article, its padding included
+const root = document.querySelector('.md-content');
+const column = root.getBoundingClientRect();  // the content column, its gutters included
 const scrolls = (style) => ['auto', 'scroll'].includes(style.overflowX);
 const visibleThumb = (style) => {
   const color = style.scrollbarColor;

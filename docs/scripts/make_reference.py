@@ -85,6 +85,26 @@ def _directive(modname: str, members: list[str]) -> str:
     return f"::: {modname}\n    options:\n      members:\n{listed}" if members else f"::: {modname}\n"
 
 
+def home(module: object, name: str) -> str:
+    """Where mkdocstrings finds ``name`` of ``module``: the module itself, or, for a name the
+    module exports lazily (its ``__getattr__``, which static analysis cannot follow), the module
+    that defines it."""
+    if not hasattr(module, "__getattr__") or name in vars(module):
+        return module.__name__  # type: ignore[attr-defined]
+    return getattr(getattr(module, name), "__module__", module.__name__)  # type: ignore[attr-defined]
+
+
+def _module_section(modname: str) -> list[str]:
+    module = importlib.import_module(modname)
+    names = _public(module)
+    static = [n for n in names if home(module, n) == modname]
+    parts = [_directive(modname, static)]
+    for name in names:
+        if name not in static:
+            parts.append(f"::: {home(module, name)}.{name}\n    options:\n      heading_level: 4\n")
+    return parts
+
+
 def api_page() -> str:
     parts = [
         "# Python API reference\n",
@@ -96,7 +116,7 @@ def api_page() -> str:
     for title, modules in MODULES:
         parts.append(f"## {title}\n")
         for modname in modules:
-            parts.append(_directive(modname, _public(importlib.import_module(modname))))
+            parts += _module_section(modname)
     return "\n".join(parts)
 
 
