@@ -29,6 +29,7 @@ from derive.hypotheses import HYPOTHESES, Hypothesis
 from derive.parse.notation import LECTURE, Notation
 from derive.printing import lecture_latex
 from derive.sgd import Equation
+from heatcap.reprs import html_method, repr_method
 
 __all__ = ["IMPLICIT_ASSUMPTIONS", "Definition", "Line", "Location", "Proof", "Step", "heat_capacity_proof"]
 
@@ -81,6 +82,9 @@ class Step:
 @dataclass(frozen=True)
 class Proof:
     """A theorem, its hypotheses, its steps, and the assumptions left implicit."""
+
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+    _repr_html_ = html_method
 
     title: str
     theorem: Equation

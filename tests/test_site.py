@@ -3,7 +3,9 @@
 (a) ``docs/scripts/make_figures.py`` and ``make_reference.py`` run into a temporary directory: the
 figures decode as PNG images, the CLI reference holds the real ``--help`` text, the API reference
 covers every public name. (b) ``mkdocs build --strict`` succeeds (skipped only when MkDocs is not
-installed and CI is not "true"). (c) The doctests of every module of the API reference run.
+installed and CI is not "true"; one build shared with tests/test_browser.py), names no CDN, folds
+the helper blocks, renders the API reference and the executed tutorial notebook. (c) The
+doctests of every module of the API reference run.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import importlib
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.sitebuild import built_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "docs" / "scripts"
@@ -105,12 +108,35 @@ def test_api_reference_covers_public_names(reference: Path) -> None:
     for _, modules in make_reference.MODULES:
         for name in modules:
             module = importlib.import_module(name)
-            assert f"### `{name}`" in page
+            assert f"::: {name}\n" in page
             for public in make_reference._public(module):
-                assert f"#### `{name}.{public}`" in page
-    assert "def check_equation" not in page  # signatures, not source
-    assert "check_equation(lhs: 'Basic', rhs: 'Basic'" in page
+                where = make_reference.home(module, public)
+                assert f"        - {public}\n" in page or f"::: {where}.{public}\n" in page
     assert "```python" not in page  # tests/test_docs.py would execute it
+
+
+def _text(html: str) -> str:
+    """The text of an HTML page: tags dropped, entities decoded, spaces collapsed."""
+    import html as html_module
+
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_api_reference_renders_numpydoc() -> None:
+    make_reference = _script("make_reference")
+    html = (built_site() / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    for _, modules in make_reference.MODULES:
+        for name in modules:
+            module = importlib.import_module(name)
+            for public in make_reference._public(module):
+                where = make_reference.home(module, public)
+                assert f'id="{where}.{public}"' in html, f"{where}.{public}"
+    text = _text(html)
+    assert "check_equation ( lhs : Basic , rhs : Basic" in text  # the signature, annotated
+    assert "def check_equation" not in text  # signatures, not source
+    for raw in (":class:`", ":func:`", ":mod:`", ":meth:`"):
+        assert raw not in text, raw  # reST roles became code
+    assert '<span class="gp">&gt;&gt;&gt; </span>' in html  # doctests are highlighted code blocks
 
 
 def _api_modules() -> list[str]:
@@ -141,25 +167,64 @@ def test_step_pages_drop_a_hypothesis() -> None:
         assert f"show({k}, k)" in text
 
 
-def test_mkdocs_build_strict(tmp_path: Path, figures: Path, reference: Path) -> None:
-    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or shutil.which("mkdocs")
-    if importlib.util.find_spec("mkdocs") is None or mkdocs is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("mkdocs is not installed, and CI=true: pip install '.[docs]'")
-        pytest.skip("mkdocs is not installed (pip install '.[docs]')")
-    site = tmp_path / "site"
-    env = {
-        **os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg",
-        "HEATCAP_DOCS_GENERATED": str(figures.parent), "NO_MKDOCS_2_WARNING": "1",
-    }
-    env.pop("HEATCAP_DOCS_EXEC", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com",
+             "fonts.gstatic.com", "polyfill.io", "ajax.googleapis.com")
+# The theme's JavaScript bundle holds two CDN URLs it loads only on demand: a ResizeObserver
+# polyfill (for browsers without one) and mermaid (for pages with mermaid diagrams, which this
+# site has none of). tests/test_browser.py checks that no page requests anything but the site.
+THEME_ON_DEMAND = ("https://unpkg.com/resize-observer-polyfill", "https://unpkg.com/mermaid@")
+
+
+def test_built_site_names_no_cdn() -> None:
+    site = built_site()
+    found = []
+    for path in site.rglob("*"):
+        # binary files, the notebook download, and the theme's source maps (its TypeScript
+        # sources with their comments, which no page loads)
+        if not path.is_file() or path.suffix in {".png", ".woff", ".woff2", ".gz", ".ipynb", ".map"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.parent.name == "javascripts" and path.name.startswith("bundle."):
+            for url in THEME_ON_DEMAND:
+                text = text.replace(url, "")
+        found += [f"{path.relative_to(site)}: {host}" for host in CDN_HOSTS if host in text]
+    assert found == []
+    theorem = (site / "theorem" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="\.\./javascripts/mathjax/startup\.js', theorem)
+    assert (site / "javascripts" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+            / "MathJax_Main-Regular.woff").is_file()
+
+
+def test_missing_mathjax_is_one_clear_line(tmp_path: Path) -> None:
+    vendor = _script("vendor")
+    with pytest.raises(vendor.MissingMathJax, match=r"^MathJax is not installed .*: run `npm ci`"):
+        vendor.mathjax_files(tmp_path / "nowhere")
+
+
+def test_setup_blocks_run_and_fold() -> None:
+    hooks = _script("hooks")
+    page = type("Page", (), {"file": type("F", (), {"src_uri": "x.md"})()})()
+    markdown = "# T\n\n```python setup\nx = 2\nprint(x)\n```\n\n```python\nprint(x + 1)\n```\n"
+    out = hooks.on_page_markdown(markdown, page, {}, None)
+    assert f'??? example "{hooks.SETUP_TITLE}"\n\n    ```python\n    x = 2\n' in out
+    assert '    ```{.text .output title="output"}\n    2\n' in out  # its output, folded too
+    assert '```python\nprint(x + 1)\n```\n\n```{.text .output title="output"}\n3\n```' in out
+    variants = (built_site() / "variants" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<details class="example">\s*<summary>Helper code', variants)
+
+
+def test_tutorial_page_is_the_executed_notebook() -> None:
+    site = built_site()
+    page = (site / "tutorial" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="heatcap-verified"') >= 14 and 'class="heatcap-refuted"' in page
+    assert (site / "tutorial.ipynb").is_file()  # the notebook itself, to download
+
+
+def test_mkdocs_build_strict() -> None:
+    site = built_site()
     for page in ("index.html", "theorem/index.html", "steps/step-3/index.html", "erratum/index.html",
-                 "reference/cli/index.html", "reference/api/index.html", "benchmarks/index.html"):
+                 "reference/cli/index.html", "reference/api/index.html", "benchmarks/index.html",
+                 "tutorial/index.html"):
         assert (site / page).is_file(), page
     assert (site / "figures" / "curve.png").is_file()
     theorem = (site / "theorem" / "index.html").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from derive.proof import Location
+from heatcap.reprs import html_method, repr_method
 
 if TYPE_CHECKING:
     from derive.proof import Proof
@@ -82,6 +83,8 @@ class Counterexample:
 class LineResult:
     """The verdict on one line of a proof."""
 
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+
     step: str
     index: int
     latex: str
@@ -116,6 +119,8 @@ class LineResult:
 class StepResult:
     """The verdicts on the lines of one step; its status is the worst of its lines."""
 
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+
     id: str
     title: str
     lines: tuple[LineResult, ...]
@@ -146,6 +151,9 @@ class StepResult:
 @dataclass(frozen=True)
 class ProofReport:
     """The verdict on a whole proof."""
+
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+    _repr_html_ = html_method
 
     title: str
     theorem: str

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from heatcap.reprs import html_method, repr_method
+
 from .backends import Backend, ExactBackend, FloatBackend, MpBackend
 from .critical import CriticalRate, critical_rate_float, critical_rate_mp
 from .crossval import crossval_rows
@@ -57,6 +59,9 @@ class Report:
     ``crossval`` are the rows of :func:`verify.numeric.crossval.crossval_rows`.
     Numbers are Fractions (exact mode), ``mpf`` (mp mode) or floats.
     """
+
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+    _repr_html_ = html_method
 
     mode: str
     n: int

@@ -27,6 +27,8 @@ import flint
 import mpmath
 import numpy as np
 
+from heatcap.reprs import html_method, repr_method
+
 from ..crossval import richardson_limit, row
 from ..data import LeastSquaresData, QuadraticData, parse_eta
 from ..digits import agree_digits, decimal_string
@@ -55,6 +57,9 @@ class VariantReport:
     ``{"step": "variant", "line", "lhs", "rhs", "agree_digits"}``.
     Numbers are Fractions (exact), ``mpf`` (mp) or floats (float64).
     """
+
+    __repr__ = repr_method  # short; the notebook display is heatcap/display.py
+    _repr_html_ = html_method
 
     mode: str
     n: int
