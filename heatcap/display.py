@@ -103,10 +103,32 @@ def _line_detail(line: Mapping[str, Any]) -> str:
     return "<br>".join(bits)
 
 
+def _theorem_row(report: Mapping[str, Any]) -> str:
+    """The theorem and its own verdict (derived from the verified lines, or not)."""
+    theorem = report.get("theorem")
+    if not isinstance(theorem, Mapping):  # an older report: the theorem's LaTeX only
+        return f"<p>Theorem: {math(theorem)}</p>"
+    summary = theorem.get("summary") or theorem.get("status") or "unknown"
+    return (f"<p>Theorem: {math(theorem.get('latex'))} — {status_badge(theorem.get('status'))} "
+            f"{_e(summary.removeprefix(str(theorem.get('status'))).lstrip(': '))}</p>")
+
+
+def _hypothesis_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for h in report.get("hypotheses", ()):
+        if not isinstance(h, Mapping):
+            rows.append([_e(str(h)), "", "", ""])
+            continue
+        role = h.get("role", "")
+        verdict = status_badge(h.get("status")) if role == "consequence" else _e(role)
+        rows.append([_e(h.get("name", "?")), verdict, math(h.get("latex")),
+                     _e(", ".join(h.get("used_by", ())) or "no line")])
+    return rows
+
+
 def check_html(report: Mapping[str, Any]) -> str:
-    """A check report (its ``to_json()`` dict): the theorem, then a row per line of each step."""
+    """A check report (its ``to_json()`` dict): the theorem row, a row per line, the hypotheses."""
     ok = report.get("ok")
-    verdict = status_badge("verified" if ok else "refuted" if ok is not None else "unknown")
     rows = []
     for step in report.get("steps", ()):
         for line in step.get("lines", ()):
@@ -114,11 +136,13 @@ def check_html(report: Mapping[str, Any]) -> str:
                 _e(f"{step.get('id', '?')}.{line.get('line', '?')}"), status_badge(line.get("status")),
                 math(line.get("latex")), _e(", ".join(line.get("uses", ()))), _line_detail(line),
             ])
-    hypotheses = [h.get("name", h) if isinstance(h, Mapping) else h for h in report.get("hypotheses", ())]
-    parts = [f"<p>Theorem: {math(report.get('theorem'))} — {verdict}</p>",
+    verdict = "ok" if ok else "not ok" if ok is not None else "not checked"
+    parts = [_theorem_row(report), f"<p>Proof: {_e(verdict)}</p>",
              _table(["line", "status", "equation", "hypotheses used", "why not verified"], rows)]
+    hypotheses = _hypothesis_rows(report)
     if hypotheses:
-        parts.append(f"<p>Hypotheses: {_e(', '.join(map(str, hypotheses)))}</p>")
+        parts.append("<details><summary>Hypotheses (each statement as checked)</summary>"
+                     + _table(["name", "role", "statement", "used by"], hypotheses) + "</details>")
     if report.get("assumptions"):
         items = "".join(f"<li>{_e(a)}</li>" for a in report["assumptions"])
         parts.append(f"<details><summary>Implicit assumptions</summary><ul>{items}</ul></details>")

@@ -77,7 +77,8 @@ def test_report_display_colours_statuses_and_typesets_lines(executed: Any) -> No
     page = _html(executed, "report = heatcap.check()")
     assert page.count('class="heatcap-verified"') == 13 + 1  # each line, and the theorem
     assert "heatcap-refuted" not in page
-    assert page.count('<span class="arithmatex">\\(') == 13 + 1
+    assert page.count('<span class="arithmatex">\\(') == 13 + 1 + 8  # lines, theorem, the hypotheses
+    assert "from step-4 lines 2–3" in page
     assert "#1b7f3b" in page  # green
 
 
