@@ -62,7 +62,13 @@ def _check(args: argparse.Namespace) -> int:
         prefix = "" if isinstance(exc, UsageError) else "heatcap check: error: "
         print(f"{prefix}{exc}", file=sys.stderr)
         return 2
-    report = with_locations(check_proof(proof), proof)
+    from verify.meaning import HypothesisError
+
+    try:
+        report = with_locations(check_proof(proof), proof)
+    except HypothesisError as exc:
+        print(f"heatcap check: error: {proof.file or 'the proof'}: {exc}", file=sys.stderr)
+        return 2
     if args.generic:
         from dataclasses import replace
 
