@@ -34,6 +34,7 @@ from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.parse import algebra
 from derive.parse.errors import LatexError
 from derive.parse.lexer import Token, tokenize
+from derive.parse.limits import bounded_sum, exponent
 from derive.parse.notation import GREEK, LECTURE, Notation
 
 __all__ = ["RELATIONS", "ExpressionParser", "parse_expression"]
@@ -111,6 +112,7 @@ class ExpressionParser:
             return tok.text in "([{"
         return tok.text not in NOT_STARTING
 
+    @bounded_sum
     def parse_sum(self) -> Basic:
         sign = self.accept("+", "-")
         value = self.parse_term()
@@ -301,7 +303,7 @@ class ExpressionParser:
             if sup in TRANSPOSES:
                 atom = self.algebra(lambda a=atom: algebra.transpose(a), tok)
             elif sup.lstrip("-").isdigit():
-                atom = self.algebra(lambda a=atom, s=sup: algebra.power(a, int(s)), tok)
+                atom = self.algebra(lambda a=atom, s=sup: algebra.power(a, exponent(a, s)), tok)
             elif sup == "*":
                 self.fail("^* marks the optimum \\Phi^* and is read only inside \\mathcal{L}(...)", tok)
             else:
