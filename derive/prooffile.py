@@ -157,6 +157,8 @@ def _hypothesis(table: dict[str, Any], where: str, notation: Notation) -> Hypoth
     kinds = get_args(HypothesisKind)
     if kind not in kinds:
         raise ProofFileError(f"{where}: kind '{kind}' is not one of: {', '.join(kinds)}")
+    if kind == "inverse":  # the checker needs 'A B = I' for two fixed matrices: not readable yet
+        raise ProofFileError(f"{where}: kind 'inverse' (A B = I) cannot be stated in a proof file yet")
     latex = _get(table, "latex", str, where)
     equation = _statement(latex, kind, where, notation)
     vector = _mean_zero_vector(equation, where) if kind == "mean-zero" else None

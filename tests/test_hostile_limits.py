@@ -194,3 +194,9 @@ def test_the_docs_document_every_limit() -> None:
         if name.startswith("MAX_"):
             value = getattr(L, name)
             assert re.search(rf"`{name}`[^\n]*{value:,}|`{name}`[^\n]*{value}", docs), name
+
+
+def test_an_inverse_hypothesis_is_refused_not_a_traceback() -> None:
+    """The checker needs 'A B = I' between fixed matrices, which a proof file cannot state yet."""
+    table = "[[assume]]\nname = \"inv\"\nkind = \"inverse\"\nlatex = 'H_b = H_b'\n"
+    refused(proof(r"\eta = \eta", extra=table), "kind 'inverse' \\(A B = I\\) cannot be stated")
