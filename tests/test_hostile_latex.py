@@ -54,12 +54,15 @@ FORBIDDEN = re.compile(r"\\(input|include|openin|openout|read|write|immediate|ca
 
 
 def balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
+    """Whether the braces of ``text`` balance (heatcap's lexer refuses it otherwise)."""
+    from derive.parse.errors import LatexError
+    from derive.parse.lexer import tokenize
+
+    try:
+        tokenize(text.replace("\\", " "))     # a lone backslash is not the point here
+    except LatexError:
+        return False
+    return True
 
 
 def hostile_toml(payload: str) -> str:
