@@ -32,7 +32,6 @@ import tomllib
 from collections.abc import Callable, Mapping
 from importlib.resources import files
 from os import PathLike
-from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 from derive.hypotheses import HYPOTHESES, Hypothesis, HypothesisKind
@@ -47,6 +46,7 @@ from derive.parse import (
     split_rows,
 )
 from derive.parse.display import EQUALITIES
+from derive.parse.limits import check_name, check_steps, check_toml, read_text_limited
 from derive.parse.notation import LECTURE
 from derive.proof import Definition, Line, Location, Proof, Step
 from derive.statements import read_statement
@@ -122,6 +122,8 @@ def _notation(data: Mapping[str, Any], name: str) -> Notation:
              for k, a in (("index", "index"), ("state", "state_name"), ("law", "law"), ("rate", "rate_name"))}
     roles = {k: _get(setting, k, str, f"{name}: [setting]", "") or None for k in ("gradient", "hessian")}
     declared = tuple(_declaration(t, k, name) for k, t in enumerate(symbols, 1))
+    for text in (*parts.values(), *(x for x in roles.values() if x), *(x.latex for x in declared)):
+        _latex(lambda text=text: check_name(text, f"{name}: [setting] or [[symbol]]"), name)
     where = f"{name}: [[symbol]]"
     try:
         return Notation.build(**parts, declarations=declared, **roles)
@@ -285,6 +287,7 @@ class _StepReader:
 # -- the whole file -------------------------------------------------------------------------
 def _steps(data: Mapping[str, Any], reader: _StepReader) -> tuple[Step, ...]:
     tables = _tables(data, "step", reader.name)
+    check_steps(tables, reader.name)
     if not tables:
         raise ProofFileError(f"{reader.name}: the proof has no steps; add at least one [[step]]")
     steps = tuple(reader.step(t, k) for k, t in enumerate(tables, 1))
@@ -297,6 +300,7 @@ def _steps(data: Mapping[str, Any], reader: _StepReader) -> tuple[Step, ...]:
 
 def loads_proof(text: str, name: str = "<proof>") -> Proof:
     """The proof written in the TOML ``text``; ``name`` is the file named in messages."""
+    check_toml(text, name)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -317,7 +321,7 @@ def load_proof(path: str | PathLike[str], name: str | None = None) -> Proof:
     """The proof in the file ``path`` (``name``, default the path, is used in messages)."""
     name = name or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_limited(path, name)
     except OSError as exc:
         raise ProofFileError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -16,7 +16,8 @@ def test_check_exits_0_and_prints_the_table(capsys: pytest.CaptureFixture[str]) 
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"step-3 +3 +verified", out)
-    assert re.search(r"theorem +verified +from step-4 lines 2–3", out)
+    assert re.search(r"theorem +verified +∂𝓛\(η\)/∂η\|_\{η=0\} = ¼ E_b ‖g_b‖²\n +from step-4 lines 2–3", out)
+    assert "\\" not in out  # formulas print in Unicode, never as LaTeX
     assert "13 of 13 lines verified, theorem verified" in out
     assert "Assumptions the lecture leaves implicit" in out
 

@@ -187,7 +187,7 @@ def test_numeric_appendix_table() -> None:
     "module",
     ["derive.printing", "verify.latexdoc", "verify.latexdoc.text", "verify.latexdoc.blocks",
      "verify.latexdoc.erratum", "verify.latexdoc.article", "verify.latexdoc.slides",
-     "verify.latexdoc.appendix", "verify.latexdoc.compile", "verify.latexdoc.output",
+     "verify.latexdoc.appendix", "verify.latexdoc.compile", "verify.output",
      "verify.latexdoc.command"],
 )
 def test_module_docstring_examples_run(module: str) -> None:

@@ -243,3 +243,35 @@ def test_json_out_option(tmp_path: Path) -> None:
     assert out.read_bytes()[:5] == b"%PDF-"
     assert json.loads(numbers.read_text())["kind"] == "variants"
     assert not (tmp_path / "v.pdf.json").exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["curve", "--points", "100000000"], "--points must be between 2 and 1000; got 100000000"),
+    (["variants", "--points", "1"], "--points must be between 2 and 1000; got 1"),
+    (["schedule", "--eta", "0.2", "--drops", "1000"], "--drops must be between 0 and 10; got 1000"),
+    (["curve", "--seed", "-1"], "--seed must be at least 0; got -1"),
+    (["schedule", "--eta", "0.2", "--seed", "-1"], "--seed must be at least 0; got -1"),
+    (["schedule", "--eta", "0.2", "--drops", "10"], "chain steps; use fewer --drops, --chains or --steps"),
+    (["schedule", "--eta", "0.2", "--factor", "1000000"], "more than the limit of 2e+08 chain steps"),
+    (["variants", "--batch-sizes", ",".join(["1"] * 17)], "more than the limit of 16"),
+])
+def test_work_is_bounded(argv: list[str], message: str, tmp_path: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Allowed values that would run for hours or exhaust memory are refused before any work."""
+    from verify.plot.schedule import MAX_CHAIN_STEPS
+
+    csv = write(tmp_path, ROWS)
+    kind, *rest = argv
+    assert invoke(kind, csv, "-o", str(tmp_path / "f.png"), *rest) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+    assert MAX_CHAIN_STEPS == 2 * 10**8
+
+
+def test_a_schedule_within_the_budget_runs(tmp_path: Path) -> None:
+    csv = write(tmp_path, ROWS)
+    out = tmp_path / "s.png"
+    assert invoke("schedule", csv, "--eta", "0.2", "--drops", "3", "--chains", "20", "-o", str(out)) == 0
+    numbers = json.loads(Path(str(out) + ".json").read_text())
+    assert len(numbers["phases"]) == 4 and numbers["chains"] * 4 * numbers["phase_steps"] <= 2 * 10**8

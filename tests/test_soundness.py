@@ -278,7 +278,7 @@ def test_every_hypothesis_statement_is_in_the_reports(tmp_path, capsys) -> None:
     assert all({"name", "kind", "latex", "used_by"} <= set(r) for r in rows)
     assert next(r for r in rows if r["name"] == "stationarity")["latex"] == "\\Delta\\Phi' \\sim P_\\eta"
     main(["check", str(path)])
-    assert "b \\perp \\Delta\\Phi" in capsys.readouterr().out
+    assert "b ⊥ ΔΦ" in capsys.readouterr().out  # the text report prints the statement in Unicode
 
 
 def test_a_refutation_satisfies_every_named_statement() -> None:
@@ -365,3 +365,14 @@ def test_zero_times_a_divergent_limit_is_not_verified() -> None:
 def test_nothing_undefined_is_folded_at_parse_time(latex: str) -> None:
     with pytest.raises(ProofFileError):
         loads_proof(proof_text(r"E_b g_b = 0", _line(latex, "")), "x")
+
+
+def test_an_inverse_hypothesis_in_a_file_cancels_its_product() -> None:
+    setting = SETTING + "".join(f"\n[[symbol]]\nlatex = '{x}'\nkind = '{k}'\n"
+                                for x, k in (("A", "matrix"), ("B", "matrix"), ("w", "vector")))
+    extra = "[[assume]]\nname = 'inv'\nkind = 'inverse'\nlatex = 'A B = I'\n"
+    latex = r"w^\top A B w = w^\top w"
+    with_it = report_of(proof_text(latex, _line(latex, '"inv"'), extra, setting))
+    assert with_it.ok
+    without = report_of(proof_text(latex, _line(latex, ""), extra, setting))
+    assert without.steps[0].lines[0].status == "refuted"

@@ -62,23 +62,31 @@ def loss(r: Rational) -> str:
     return r"\mathcal{L}(\eta)" if r == 1 else rf"\mathcal{{L}}({tex(r)} \eta)"
 
 
+QUADRATIC = r"\left[ \frac{1}{2} \Delta\Phi^\top (E_b H_b) \Delta\Phi \right]"
+SLOPE = r"\left. \frac{{\partial {}}}{{\partial \eta}} \right|_{{\eta=0}}"
+EXPANSION = (r"\mathcal{L}_b(\Phi^* + \Delta\Phi) = \mathcal{L}_b(\Phi^*) + g_b^\top \Delta\Phi"
+             r" + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi")
+
+
 def templates(c: Rational, r: Rational, s: Rational, k: Rational, name: str) -> list[tuple[str, tuple]]:
     """(LaTeX of a line, the hypotheses it would need) — true or false depending on the numbers."""
+    state = r"\Delta\Phi"
+    mean = rf"({law(r)} {state})"
     return [
-        (rf"{law(1)} \left[ \frac{{1}}{{2}} \Delta\Phi^\top (E_b H_b) \Delta\Phi \right] = {tex(c)} \eta {law(1)} "
-         + NOISE, (*MODEL, "mean-gradient-zero")),
-        (rf"{loss(r)} = \mathcal{{L}}(\Phi^*) + {tex(c)} \eta {law(r)} {NOISE}",
+        (f"{law(1)} {QUADRATIC} = {tex(c)} \\eta {law(1)} {NOISE}", (*MODEL, "mean-gradient-zero")),
+        (rf"{loss(r)} = \mathcal{{L}}(\Phi^*) {plus(c)} \eta {law(r)} {NOISE}",
          ("expansion", "mean-gradient-zero", *MODEL)),
-        (rf"\left. \frac{{\partial {loss(r)}}}{{\partial \eta}} \right|_{{\eta=0}} = {tex(c)} E_b \|g_b\|^2", HYPS),
-        (rf"{law(r)} E_b \|\Delta\Phi - {tex(s * r)} \eta (g_b + H_b \Delta\Phi)\|^2 = {law(r)} \|\Delta\Phi\|^2",
+        (SLOPE.format(loss(r)) + rf" = {tex(c)} E_b \|g_b\|^2", HYPS),
+        (rf"{law(r)} E_b \|{state} - {tex(s * r)} \eta (g_b + H_b {state})\|^2 = {law(r)} \|{state}\|^2",
          MODEL),
-        (rf"{law(r)} E_b \left[ {tex(c)} g_b^\top \Delta\Phi + {name}^\top \Delta\Phi \right] = "
-         rf"{tex(c)} (E_b g_b)^\top ({law(r)} \Delta\Phi) + {tex(k)} {name}^\top ({law(r)} \Delta\Phi)", ()),
+        (rf"{law(r)} E_b \left[ {tex(c)} g_b^\top {state} + {name}^\top {state} \right] = "
+         rf"{tex(c)} (E_b g_b)^\top {mean} + {tex(k)} {name}^\top {mean}", ()),
         (rf"({name}^\top w) {name} = ({name}^\top {name}) w", ()),
         (rf"({name}^\top w) {name} = (w^\top {name}) {name}", ()),
-        (rf"\mathcal{{L}}(\Phi^* + {tex(k)} \Delta\Phi) = \mathcal{{L}}(\Phi^*) + {tex(k)} E_b g_b^\top \Delta\Phi"
-         rf" {plus(c)} E_b \Delta\Phi^\top H_b \Delta\Phi", ("expansion",)),
-        (rf"\mathcal{{L}}(0) = \mathcal{{L}}(\Phi^*) {plus(c - Rational(1, 4))}", ("expansion", "small-eta-limit")),
+        (rf"\mathcal{{L}}(\Phi^* + {tex(k)} {state}) = \mathcal{{L}}(\Phi^*) + {tex(k)} E_b g_b^\top {state}"
+         rf" {plus(c)} E_b {state}^\top H_b {state}", ("expansion",)),
+        (rf"\mathcal{{L}}(0) = \mathcal{{L}}(\Phi^*) {plus(c - Rational(1, 4))}",
+         ("expansion", "small-eta-limit")),
     ]
 
 
@@ -107,7 +115,7 @@ kind = "vector"
 [[assume]]
 name = "expansion"
 kind = "expansion"
-latex = '\mathcal{{L}}_b(\Phi^* + \Delta\Phi) = \mathcal{{L}}_b(\Phi^*) + g_b^\top \Delta\Phi + \frac{{1}}{{2}} \Delta\Phi^\top H_b \Delta\Phi'
+latex = '{expansion}'
 
 [[assume]]
 name = "mean-gradient-zero"
@@ -152,7 +160,8 @@ def proof_files(draw: st.DrawFn) -> tuple[str, bool]:
     shadowing = (f"\n[[symbol]]\nlatex = '{draw(st.sampled_from(BUILTIN))}'\nkind = 'scalar'\n"
                  if shadow else "")
     theorem = draw(st.sampled_from([latex for latex, _ in lines]))
-    text = HEADER.format(theorem=theorem, name=name, shadow=shadowing, step=tex(s) if s != 1 else "")
+    text = HEADER.format(theorem=theorem, name=name, expansion=EXPANSION, shadow=shadowing,
+                         step=tex(s) if s != 1 else "")
     for i, (latex, uses) in enumerate(lines, 1):
         text += f"\n[[step]]\nname = 's{i}'\nlatex = '{latex}'\nuses = [{', '.join(repr(u) for u in uses)}]\n"
     return text.replace("'s1'", '"s1"').replace("'s2'", '"s2"'), shadow

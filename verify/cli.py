@@ -4,6 +4,12 @@ r"""The ``heatcap`` command line.
 proof shipped in ``derive/proofs``): exit 0 when every line is verified, 1 when any line is
 refuted or unknown, 2 for a usage error or a malformed proof file (one message, no traceback).
 
+Every subcommand runs inside :func:`main`, which turns the ways a run can be cut short into one
+line on stderr instead of a traceback: Ctrl-C (``KeyboardInterrupt``) exits 130 with
+``heatcap: interrupted``; a closed pipe (``heatcap check | head -1``) exits 141 silently, as a
+process killed by SIGPIPE would; input nested past Python's recursion limit or past the
+memory limit exits 2 with ``heatcap: error: …``.
+
 >>> main(["check", "--json"]) == 0  # doctest: +ELLIPSIS
 {...
 True
@@ -12,6 +18,9 @@ True
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -19,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from derive.proof import Proof
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,8 +143,20 @@ def _unavailable(reason: str) -> int:
     return 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``heatcap`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+#: Exit codes of a run cut short: Ctrl-C (128 + SIGINT) and a closed pipe (128 + SIGPIPE).
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the final flush of a closed pipe raises nothing."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:
@@ -143,7 +164,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    return int(args.func(args))
+    code = int(args.func(args))
+    sys.stdout.flush()  # a closed pipe shows here, inside main, not at interpreter exit
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``heatcap`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("heatcap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except RecursionError:
+        print("heatcap: error: the input is nested too deeply (past Python's recursion limit)",
+              file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("heatcap: error: out of memory", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,8 +22,7 @@ checked when the file is read, by ``derive.statements``.)
 >>> check_meaning(Hypothesis("expansion", "expansion", "...", "", wrong))
 Traceback (most recent call last):
 ...
-verify.meaning.HypothesisError: hypothesis "expansion": an expansion hypothesis must state ...; this one
-differs from it by \frac{1}{2} \Delta\Phi^\top H_{b} \Delta\Phi
+verify.meaning.HypothesisError: hypothesis "expansion": ...; this one differs from it by \frac{1}{2} ...
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 r"""The text report of a checked proof (the JSON report is ``ProofReport.to_json()``).
 
+Formulas print in readable Unicode (ΔΦᵀ(E_b H_b)ΔΦ, ‖g_b + H_bΔΦ‖², η/4); ``--json`` and
+``heatcap latex`` keep LaTeX.
+
 >>> from derive.proof import heat_capacity_proof
 >>> from verify.checker import check_proof
 >>> text = render_text(check_proof(heat_capacity_proof()))
@@ -15,6 +18,8 @@ import json
 
 from derive.lemma import SMALL_ETA_LEMMA
 from verify.render import MOMENT_LEGEND
+from verify.terminal import counterexample_lines
+from verify.unicode import to_unicode
 from verify.results import LineResult, ProofReport
 
 __all__ = ["render_json", "render_text"]
@@ -23,19 +28,21 @@ _MARK = {"verified": "verified", "refuted": "REFUTED", "unknown": "unknown"}
 
 
 def _table(report: ProofReport) -> list[str]:
-    rows = [("step", "line", "status", "hypotheses used")]
-    for step in report.steps:
-        for line in step.lines:
-            rows.append((step.id, str(line.index), _MARK[line.status], ", ".join(line.uses) or "-"))
+    """A row per line — its status and the line as checked — then the hypotheses it uses."""
+    rows = [(step.id, str(line.index), _MARK[line.status], to_unicode(line.latex),
+             ", ".join(line.uses) or "definitions only") for step in report.steps for line in step.lines]
     thm = report.theorem_check
     if thm is not None:
-        rows.append(("theorem", "", _MARK[thm.status], thm.summary().removeprefix(thm.status).lstrip(": ")
-                     or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    out = []
+        how = thm.summary().removeprefix(thm.status).lstrip(": ") or "-"
+        rows.append(("theorem", "", _MARK[thm.status], to_unicode(thm.latex), how))
+    head = ("step", "line", "status")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(3)]
+    indent = " " * (sum(widths) + 6)
+    out = ["  ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)) + "  line as checked / by"]
     for r in rows:
-        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[3])
-    out.insert(1, "-" * max(len(x) for x in out))
+        out.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
+        out.append(indent + ("" if r[0] == "theorem" else "by: ") + r[4])
+    out.insert(1, "-" * min(110, max(len(x) for x in out)))
     return out
 
 
@@ -44,29 +51,17 @@ def _detail(line: LineResult) -> list[str]:
     if line.location is not None:
         out.append(f"  written at: {line.location}")
     if line.source:
-        out.append(f"  as written: {line.source}")
-    out.append(f"  checked:    {line.latex}")
+        out.append(f"  as written: {to_unicode(line.source)}")
+    out.append(f"  checked:    {to_unicode(line.latex)}")
     if line.note:
-        out.append(f"  note:       {line.note}")
+        out.append(f"  note:       {to_unicode(line.note)}")
     if line.residual:
-        out.append(f"  residual (lhs - rhs, reduced): {line.residual}")
-        out.append(f"    where {MOMENT_LEGEND}")
+        out.append(f"  residual (lhs - rhs, reduced): {to_unicode(line.residual)}")
+        out.append(f"    where {to_unicode(MOMENT_LEGEND)}")
     if line.reason and not line.residual:
-        out.append(f"  reason: {line.reason}")
-    cx = line.counterexample
-    if cx is not None:
-        inst = cx.instance
-        out.append(
-            f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}, "
-            f"law: {inst['law']['description']}"
-        )
-        out.append(f"    g_b = {inst['g']}")
-        out.append(f"    lhs = {cx.lhs}")
-        out.append(f"    rhs = {cx.rhs}")
-        if cx.where:
-            out.append(f"    at {cx.where}")
-        if cx.violates:
-            out.append(f"    (breaks the unnamed hypotheses: {', '.join(cx.violates)})")
+        out.append(f"  reason: {to_unicode(line.reason)}")
+    if line.counterexample is not None:
+        out += ["  " + x for x in counterexample_lines(line.counterexample)]
     return out
 
 
@@ -76,13 +71,13 @@ def _hypotheses(report: ProofReport) -> list[str]:
         role = h.kind if h.role == "primitive" else f"{h.kind}, {h.role}"
         if h.role == "consequence":
             role += f": {h.status}"
-        out.append(f"  {h.name} ({role}): {h.latex}")
+        out.append(f"  {h.name} ({role}): {to_unicode(h.latex)}")
         out.append(f"      used by: {', '.join(h.used_by) or 'no line'}")
         if h.relies_on:
             label = "relies on" if h.role == "lemma" else "checked from"
             out.append(f"      {label}: {', '.join(h.relies_on)}")
         if h.role == "consequence" and h.status != "verified" and h.reason:
-            out.append(f"      reason: {h.reason}")
+            out.append(f"      reason: {to_unicode(h.reason)}")
     return out
 
 
@@ -94,20 +89,15 @@ def _theorem(report: ProofReport) -> list[str]:
     if thm.status == "verified":
         out.append(f"  hypotheses: {', '.join(thm.uses) or 'none'}")
         out += [f"  {s} line {i} × {m}" for s, i, m in thm.lines]
-    cx = thm.counterexample
-    if cx is not None:
-        inst = cx.instance
-        out.append(f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}, "
-                   f"law: {inst['law']['description']}")
-        out.append(f"    lhs = {cx.lhs}")
-        out.append(f"    rhs = {cx.rhs}")
+    if thm.counterexample is not None:
+        out += ["  " + x for x in counterexample_lines(thm.counterexample)]
     return out
 
 
 def render_text(report: ProofReport) -> str:
     """A readable report: the table, the details of every line not verified, the theorem row,
     the hypotheses with their statements, the lemma and the assumptions."""
-    lines = [report.title, f"theorem: {report.theorem}", "", *_table(report), ""]
+    lines = [to_unicode(report.title), f"theorem: {to_unicode(report.theorem)}", "", *_table(report), ""]
     for step in report.steps:
         for line in step.lines:
             if line.status != "verified":
@@ -124,10 +114,10 @@ def render_text(report: ProofReport) -> str:
                 )
             lines.append("")
     lines.append("Lemma small-eta-limit (explicit; the lecture leaves it implicit):")
-    lines += [f"  {i}. {text}" for i, text in enumerate(SMALL_ETA_LEMMA.steps, 1)]
+    lines += [f"  {i}. {to_unicode(text)}" for i, text in enumerate(SMALL_ETA_LEMMA.steps, 1)]
     lines.append("")
     lines.append("Assumptions the lecture leaves implicit:")
-    lines += [f"  - {a}" for a in report.assumptions]
+    lines += [f"  - {to_unicode(a)}" for a in report.assumptions]
     every = [x for s in report.steps for x in s.lines]
     good = sum(x.status == "verified" for x in every)
     thm = report.theorem_check.status if report.theorem_check else "unknown"

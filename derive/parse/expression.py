@@ -34,6 +34,7 @@ from derive.losses import ConvergedLoss, ExampleLoss, TrainingLoss
 from derive.parse import algebra
 from derive.parse.errors import LatexError
 from derive.parse.lexer import Token, tokenize
+from derive.parse.limits import bounded_sum, exponent
 from derive.parse.notation import GREEK, LECTURE, Notation, join_name
 
 __all__ = ["RELATIONS", "ExpressionParser", "parse_expression"]
@@ -111,6 +112,7 @@ class ExpressionParser:
             return tok.text in "([{"
         return tok.text not in NOT_STARTING
 
+    @bounded_sum
     def parse_sum(self) -> Basic:
         sign = self.accept("+", "-")
         value = self.parse_term()
@@ -314,6 +316,10 @@ class ExpressionParser:
         known = ", ".join(self.notation.names())
         self.fail(f"undeclared symbol {name}; declared: {known}", tok)
 
+    def power(self, atom: Basic, sup: str) -> Basic:
+        """atom^sup for an integer written sup (bounded; a negative power only of a valid divisor)."""
+        return algebra.power(atom, exponent(atom, sup), self.notation.rate)
+
     def parse_postfix(self, atom: Basic) -> Basic:
         while self.at("^"):
             self.next()
@@ -322,7 +328,7 @@ class ExpressionParser:
             if sup in TRANSPOSES:
                 atom = self.algebra(lambda a=atom: algebra.transpose(a), tok)
             elif sup.lstrip("-").isdigit():
-                atom = self.algebra(lambda a=atom, s=sup: algebra.power(a, int(s), self.notation.rate), tok)
+                atom = self.algebra(lambda a=atom, s=sup: self.power(a, s), tok)
             elif sup == "*":
                 self.fail("^* marks the optimum \\Phi^* and is read only inside \\mathcal{L}(...)", tok)
             else:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from derive.parse.errors import LatexError
+from derive.parse.limits import check_line, check_numbers
 
 __all__ = ["Token", "TokenKind", "tokenize"]
 
@@ -115,11 +116,13 @@ def _check_braces(text: str, tokens: list[Token]) -> None:
 
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text`` (without a final ``end`` token); braces are checked for balance."""
+    check_line(text)
     tokens: list[Token] = []
     i = 0
     while i < len(text):
         tok, i = _scan(text, i)
         if tok is not None:
             tokens.append(tok)
+    check_numbers(text, tokens)
     _check_braces(text, tokens)
     return tokens

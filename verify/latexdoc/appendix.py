@@ -118,7 +118,7 @@ def appendix_latex(app: NumericAppendix, proof: Proof | None = None) -> str:
         "\\section{Numeric cross-validation}\n"
         f"The numeric backend solved the stationary law of single-example SGD on the least-squares "
         f"data \\texttt{{{tex_escape(app.source)}}} ($n = {app.n}$ examples, $d = {app.d}$ "
-        f"parameters) at $\\eta = {tex_escape(app.eta)}$, in {tex_escape(app.mode)} arithmetic "
+        f"parameters) at $\\eta = \\text{{{tex_escape(app.eta)}}}$, in {tex_escape(app.mode)} arithmetic "
         f"with {app.dps} digits ({app.certified_digits} certified). "
         "Each row evaluates both sides of a line of the proof in numbers and counts the decimal "
         "digits on which they agree. The heat capacity is "

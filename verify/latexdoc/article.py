@@ -41,7 +41,7 @@ from .blocks import (
     summary_table,
 )
 from .erratum import Erratum
-from .text import tex_escape, tex_text
+from .text import tex_escape, tex_text, user_math
 
 __all__ = ["SETTING", "article_latex"]
 
@@ -128,7 +128,7 @@ def _steps(proof: Proof, report: ProofReport, errata: Sequence[Erratum]) -> str:
             label = line_label(number, res.index)
             text = f"\\paragraph{{Line {label} is {res.status}.}}\n"
             if line.source:
-                text += f"As written in the lecture:\n\\[ {line.source} \\]\n"
+                text += f"As written in the lecture:\n\\[ {user_math(line.source)} \\]\n"
             text += refutation_body(res) + "\n"
             out.append(text)
         for err in errata:

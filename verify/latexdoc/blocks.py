@@ -32,7 +32,7 @@ from derive.proof import Line, Proof, Step
 from verify.render import MOMENT_LEGEND
 from verify.results import Certificate, Counterexample, LineResult, ProofReport, Status, StepResult
 
-from .text import tex_escape, tex_text, tex_value
+from .text import parse_number, tex_escape, tex_text, tex_value
 
 __all__ = [
     "PREAMBLE_MACROS",
@@ -188,14 +188,10 @@ def _matrix(rows: Sequence[Sequence[Any]], approx: bool = False) -> str:
 def _approx(text: Any) -> str:
     """A number to 6 significant digits (exact text when it is not a plain number)."""
     from sympy import Float
-    from sympy.parsing.sympy_parser import parse_expr
 
-    try:
-        value = parse_expr(str(text))
-        if value.is_number and not value.is_Integer:
-            return tex_value(str(Float(value, 6)))
-    except Exception:  # any text that is not a number is shown exactly
-        pass
+    value = parse_number(text)
+    if value is not None and value.is_number and not value.is_Integer:
+        return tex_value(str(Float(value, 6)))
     return tex_value(text)
 
 

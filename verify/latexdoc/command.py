@@ -28,14 +28,15 @@ import inspect
 import sys
 from pathlib import Path
 
+from derive.parse.errors import ProofFileError
 from derive.proof import Proof, heat_capacity_proof
+from verify.output import OutputError, check_targets, write_atomic
 from verify.results import ProofReport
 
 from .appendix import NumericAppendix, numeric_appendix
 from .article import article_latex
 from .compile import LatexError, compile_pdf
 from .erratum import Erratum, find_errata
-from .output import OutputError, write_atomic
 from .slides import slides_latex
 
 __all__ = ["LECTURE_SUBTITLE", "add_arguments", "load_proof_file", "run"]
@@ -76,7 +77,7 @@ def load_proof_file(path: str, *, as_written: bool = False) -> Proof:
     loader = next((getattr(module, n) for n in _LOADERS if callable(getattr(module, n, None))), None)
     if loader is None:
         raise CommandError("proof files are not supported yet")
-    if not Path(path).is_file():
+    if not Path(path).exists():
         raise CommandError(f"{path}: no such proof file")
     kwargs = {}
     if as_written:
@@ -85,6 +86,8 @@ def load_proof_file(path: str, *, as_written: bool = False) -> Proof:
         kwargs["as_written"] = True
     try:
         proof = loader(path, **kwargs)
+    except ProofFileError as exc:  # its message names the file already
+        raise CommandError(str(exc)) from exc
     except Exception as exc:  # any loader failure is bad input, reported in one line
         raise CommandError(f"{path}: {exc}") from exc
     if not isinstance(proof, Proof):
@@ -122,16 +125,20 @@ def _appendix(args: argparse.Namespace) -> NumericAppendix | None:
         raise CommandError(str(exc)) from exc
 
 
-def _targets(output: str, pdf: bool) -> tuple[Path, Path | None]:
-    tex = Path(output)
+def _targets(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """OUT.tex and OUT.pdf; refused when one is a directory, is an input, or is the other."""
+    tex = Path(args.output)
     if tex.is_dir():
-        raise CommandError(f"cannot write {output}: it is a directory")
+        raise CommandError(f"cannot write {args.output}: it is a directory")
     if not tex.parent.is_dir():
-        raise CommandError(f"cannot write {output}: no such directory {tex.parent}")
-    return tex, (tex.with_suffix(".pdf") if pdf else None)
+        raise CommandError(f"cannot write {args.output}: no such directory {tex.parent}")
+    pdf = tex.with_suffix(".pdf") if args.pdf else None
+    inputs = [Path(p) for p in (args.file, args.data) if p is not None]
+    check_targets([tex] if pdf is None else [tex, pdf], inputs)
+    return tex, pdf
 
 
-def _build(args: argparse.Namespace) -> tuple[str, bytes | None, str]:
+def _build(args: argparse.Namespace, tex_path: Path | None) -> tuple[str, bytes | None, str]:
     proof, report, errata = _check(args)
     numeric = _appendix(args)
     builtin = args.file is None
@@ -144,7 +151,7 @@ def _build(args: argparse.Namespace) -> tuple[str, bytes | None, str]:
     if not args.pdf:
         return tex, None, ""
     try:
-        done = compile_pdf(tex, engine=None if args.engine == "auto" else args.engine)
+        done = compile_pdf(tex, engine=None if args.engine == "auto" else args.engine, next_to=tex_path)
     except LatexError as exc:
         raise CommandError(exc.describe()) from exc
     return tex, done.pdf, f" (compiled by {done.engine} in {done.seconds:.1f} s)"
@@ -155,8 +162,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.pdf and args.output is None:
             raise CommandError("--pdf needs -o OUT.tex")
-        targets = _targets(args.output, args.pdf) if args.output is not None else None
-        tex, pdf, how = _build(args)
+        targets = _targets(args) if args.output is not None else None
+        tex, pdf, how = _build(args, targets[0] if targets else None)
         if targets is None:
             sys.stdout.write(tex)
             return 0

@@ -1,9 +1,14 @@
-r"""Compile LaTeX to PDF with the real ``pdflatex`` (or ``latexmk``) in a temporary directory.
+r"""Compile LaTeX to PDF with the real ``pdflatex`` (or ``latexmk``) in a scratch folder.
 
 :func:`compile_pdf` runs ``latexmk -pdf`` when it is installed, else ``pdflatex`` twice (the
-second run resolves references), always with ``-interaction=nonstopmode -halt-on-error``. On
-a LaTeX error it raises :class:`LatexError` with the first ``!`` line of the log and the
-offending line of the source:
+second run resolves references), always with ``-interaction=nonstopmode -halt-on-error`` and
+locked down against the document it compiles (heatcap escapes every user string, and this is
+the second wall): ``-no-shell-escape`` (no ``\write18``), and kpathsea's ``openin_any=p`` and
+``openout_any=p`` ("paranoid": no absolute paths outside the scratch folder, no ``..``, no dot
+files), so ``\input{/etc/passwd}`` cannot be read and nothing is written outside the folder.
+The scratch folder is next to the output (:func:`verify.output.work_directory`) and is removed
+afterwards. On a LaTeX error it raises :class:`LatexError` with the first ``!`` line of the log
+and the offending line of the source:
 
 >>> err = first_error("! Undefined control sequence.\nl.3 \\foo\n", "a\nb\n\\foo bar\n")
 >>> err.message, err.line, err.source_line
@@ -23,10 +28,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CompileResult", "LatexError", "compile_pdf", "find_engine", "first_error", "log_problems"]
+from verify.output import work_directory
+
+__all__ = ["CompileResult", "LatexError", "compile_pdf", "find_engine", "first_error", "locked_env",
+           "log_problems"]
 
 _JOB = "heatcap"
-_FLAGS = ("-interaction=nonstopmode", "-halt-on-error")
+_FLAGS = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 
 
 class LatexError(Exception):
@@ -88,14 +96,22 @@ def log_problems(log: str) -> list[str]:
             if x.startswith("!") or "Undefined control sequence" in x]
 
 
+def locked_env(cwd: Path) -> dict[str, str]:
+    """The environment of pdflatex: kpathsea's paranoid file access, no shell escape, inputs
+    from ``cwd`` and TeX's own tree only (whatever the caller's TEXINPUTS or TEXMFOUTPUT)."""
+    return dict(os.environ, TEXINPUTS=f"{cwd}{os.pathsep}", TEXMFOUTPUT=str(cwd), openin_any="p",
+                openout_any="p", shell_escape="f", max_print_line="1000")
+
+
 def _run(cmd: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
-    env = dict(os.environ, TEXINPUTS=f"{cwd}{os.pathsep}", max_print_line="1000")
     return subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, timeout=timeout, env=env, check=False)
+                          stderr=subprocess.STDOUT, timeout=timeout, env=locked_env(cwd), check=False)
 
 
-def compile_pdf(source: str, *, engine: str | None = None, timeout: float = 120.0) -> CompileResult:
-    """Compile ``source`` in a fresh temporary directory; return the PDF or raise LatexError.
+def compile_pdf(source: str, *, engine: str | None = None, timeout: float = 120.0,
+                next_to: Path | None = None) -> CompileResult:
+    """Compile ``source`` in a fresh scratch folder next to the file ``next_to`` (default: in
+    the temporary directory); return the PDF or raise LatexError.
 
     Raises :class:`LatexError` when no engine is installed, on a LaTeX error, or on a timeout.
     """
@@ -104,11 +120,11 @@ def compile_pdf(source: str, *, engine: str | None = None, timeout: float = 120.
         raise LatexError(f"{engine or 'pdflatex'} is not installed (install TeX Live: "
                          "texlive-latex-base texlive-latex-recommended)")
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="heatcap-latex-") as tmp:
+    with work_directory(next_to or Path(tempfile.gettempdir()) / "latex") as tmp:
         cwd = Path(tmp)
         (cwd / f"{_JOB}.tex").write_text(source, encoding="utf-8")
         if name == "latexmk":
-            runs = [["latexmk", "-pdf", "-silent", *_FLAGS, f"{_JOB}.tex"]]
+            runs = [["latexmk", "-pdf", "-norc", "-silent", *_FLAGS, f"{_JOB}.tex"]]
         else:
             runs = [["pdflatex", *_FLAGS, f"{_JOB}.tex"]] * 2
         for cmd in runs:

@@ -40,7 +40,7 @@ from .blocks import (
     summary_table,
 )
 from .erratum import Erratum
-from .text import tex_escape, tex_text
+from .text import tex_escape, tex_text, user_math
 
 __all__ = ["frame_titles", "slides_latex"]
 
@@ -115,7 +115,7 @@ def _step_frames(proof: Proof, report: ProofReport, errata: Sequence[Erratum]) -
                 continue
             body = f"Line {line_label(number, res.index)} is {status_mark(res.status)}.\n"
             if line.source:
-                body += "As written:\n" + _fit(line.source) + "\n"
+                body += "As written:\n" + _fit(user_math(line.source)) + "\n"
             if res.residual:
                 body += ("Residual (reduced):\n"
                          + _fit(f"\\mathrm{{lhs}} - \\mathrm{{rhs}} = {res.residual}") + "\n")
@@ -158,7 +158,7 @@ def _numeric(app: NumericAppendix, proof: Proof) -> str:
     )
     table = ("{\\tiny\n\\begin{tabular}{lllr}\nline & lhs & rhs & digits \\\\\n\\hline\n"
              + rows + "\n\\end{tabular}}")
-    return _frame(f"Numeric cross-validation ($\\eta = {tex_escape(app.eta)}$)",
+    return _frame(f"Numeric cross-validation ($\\eta = \\text{{{tex_escape(app.eta)}}}$)",
                   "\\begin{center}\n\\hcfit{" + table + "}\n\\end{center}", "allowframebreaks")
 
 

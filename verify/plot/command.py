@@ -10,8 +10,10 @@ KIND is one of
   on one set of axes (``--eta``: optional upper end of the grids).
 
 FIG (PNG or PDF by extension) and FIG.json (or ``--json-out``) are written
-atomically.  Exit codes: 0 on success, 2 on bad input (one line
-``heatcap: error: …`` on stderr, no files written).
+atomically; neither may be DATA.csv or the other output.  The amount of work
+is bounded (``--points`` ≤ 1000, ``--drops`` ≤ 10, a schedule's chains × steps,
+see :mod:`verify.plot.common`).  Exit codes: 0 on success, 2 on bad input
+(one line ``heatcap: error: …`` on stderr, no files written).
 """
 
 from __future__ import annotations
@@ -70,11 +72,12 @@ def _run(args: argparse.Namespace, progress: object) -> tuple[object, object]:
     from verify.numeric.data import parse_number, read_csv
     from verify.numeric.errors import NumericInputError
 
-    from .common import check_output, parse_etas, write_outputs
+    from .common import check_bounds, check_output, parse_etas, write_outputs
 
     if args.kind not in KINDS:
         raise NumericInputError(f"unknown KIND {args.kind!r}; expected one of {', '.join(KINDS)}")
-    check_output(args.output, args.json_out)  # fail before any computation
+    check_output(args.output, args.json_out, [args.data])  # fail before any computation
+    check_bounds(args.points, args.drops, args.seed)
     data = read_csv(args.data, intercept=args.intercept)
     etas = parse_etas(args.eta)
     if args.kind == "curve":

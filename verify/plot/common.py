@@ -1,9 +1,14 @@
-"""Shared pieces of the figures: the Agg backend, atomic output, learning-rate lists.
+"""Shared pieces of the figures: the Agg backend, atomic output, learning-rate lists, bounds.
 
 Every figure is written together with the numbers behind it: FIG (PNG or PDF,
 by extension) and FIG.json.  Both are first written to temporary files in the
-target directory and then moved into place with ``os.replace``, so on any
-error no partial file is left behind.
+target directory and then moved into place with ``os.replace``
+(:func:`verify.output.write_atomic`, with the user's umask), so on any error no
+partial file is left behind; neither may be the data file or the other output.
+
+The arguments that set the amount of work are bounded (:func:`check_bounds`):
+``--points`` ≤ ``MAX_POINTS``, ``--drops`` ≤ ``MAX_DROPS``, at most
+``MAX_CURVES`` variants, and ``--seed`` ≥ 0.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -23,13 +27,34 @@ matplotlib.use("Agg")  # before pyplot: no display, no GUI warnings
 
 from verify.numeric.data import parse_eta
 from verify.numeric.errors import NumericInputError
+from verify.output import OutputError, check_targets, write_atomic
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FORMATS", "check_output", "finite_json", "new_figure", "parse_etas", "write_outputs"]
+__all__ = ["FORMATS", "MAX_CURVES", "MAX_DROPS", "MAX_POINTS", "check_bounds", "check_output", "finite_json",
+           "new_figure", "parse_etas", "write_outputs"]
 
 FORMATS = {".png": "png", ".pdf": "pdf"}
+#: Grid points of a curve (each one solves the stationary law once).
+MAX_POINTS = 1000
+#: Learning-rate drops of a schedule (each one multiplies the relaxation time by the factor).
+MAX_DROPS = 10
+#: Curves of the variants figure.
+MAX_CURVES = 16
+
+
+def _bounded(name: str, value: int, low: int, high: int | None = None) -> None:
+    if value < low or (high is not None and value > high):
+        allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise NumericInputError(f"{name} must be {allowed}; got {value}")
+
+
+def check_bounds(points: int, drops: int, seed: int) -> None:
+    """Refuse ``--points``, ``--drops`` or ``--seed`` outside their bounds (one message)."""
+    _bounded("--points", points, 2, MAX_POINTS)
+    _bounded("--drops", drops, 0, MAX_DROPS)
+    _bounded("--seed", seed, 0)
 
 
 def new_figure(width: float = 6.4, height: float = 4.4) -> Figure:
@@ -49,8 +74,10 @@ def parse_etas(text: str | None) -> list[Fraction]:
     return values
 
 
-def check_output(path: str | Path, json_path: str | Path | None = None) -> tuple[Path, Path, str]:
-    """(figure path, JSON path, format); refuse an unknown extension or an unwritable directory."""
+def check_output(path: str | Path, json_path: str | Path | None = None,
+                 inputs: Sequence[str | Path] = ()) -> tuple[Path, Path, str]:
+    """(figure path, JSON path, format); refuse an unknown extension, an unwritable directory,
+    or an output that is one of ``inputs`` or the other output."""
     fig = Path(path)
     fmt = FORMATS.get(fig.suffix.lower())
     if fmt is None:
@@ -64,6 +91,10 @@ def check_output(path: str | Path, json_path: str | Path | None = None) -> tuple
             raise NumericInputError(f"cannot write {target}: directory {parent} is not writable")
         if target.is_dir():
             raise NumericInputError(f"cannot write {target}: it is a directory")
+    try:
+        check_targets([fig, out], [Path(p) for p in inputs])
+    except OutputError as exc:
+        raise NumericInputError(str(exc)) from None
     return fig, out, fmt
 
 
@@ -85,28 +116,14 @@ def write_outputs(figure: Figure, payload: dict[str, object], path: str | Path,
     """Write FIG and its JSON atomically (temporary files in the same directory + os.replace)."""
     fig_path, out_path, fmt = check_output(path, json_path)
     text = json.dumps(finite_json(payload), indent=2, allow_nan=False)
-    temps: list[str] = []
     try:
-        temps.append(_temp(fig_path))
-        figure.savefig(temps[-1], format=fmt, dpi=120, metadata=_metadata(fmt))
-        temps.append(_temp(out_path))
-        Path(temps[-1]).write_text(text + "\n", encoding="utf-8")
-        os.replace(temps[0], fig_path)
-        os.replace(temps[1], out_path)
-    except OSError as exc:
-        raise NumericInputError(f"cannot write {fig_path}: {exc.strerror or exc}") from None
-    finally:
-        for name in temps:
-            if os.path.exists(name):
-                os.unlink(name)
+        write_atomic({
+            fig_path: lambda handle: figure.savefig(handle, format=fmt, dpi=120, metadata=_metadata(fmt)),
+            out_path: (text + "\n").encode("utf-8"),
+        })
+    except OutputError as exc:
+        raise NumericInputError(str(exc)) from None
     return fig_path, out_path
-
-
-def _temp(target: Path) -> str:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                    dir=target.parent if str(target.parent) else ".")
-    os.close(handle)
-    return name
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:

@@ -31,9 +31,11 @@ from verify.numeric.errors import NumericInputError
 
 from .common import new_figure
 
-__all__ = ["MAX_TRACE_POINTS", "draw_schedule", "schedule_payload"]
+__all__ = ["MAX_CHAIN_STEPS", "MAX_TRACE_POINTS", "draw_schedule", "schedule_payload"]
 
 MAX_TRACE_POINTS = 1500
+#: chains × phases × steps per phase of one schedule (about 20 s of SGD on a small data set).
+MAX_CHAIN_STEPS = 2 * 10**8
 
 
 def schedule_payload(data: LeastSquaresData, eta0: Fraction, *, drops: int = 2, factor: int = 2,
@@ -58,6 +60,10 @@ def schedule_payload(data: LeastSquaresData, eta0: Fraction, *, drops: int = 2, 
     burns = [min(math.ceil(BURN_IN_TIMES * tau), length // 2) for tau in taus]
     if length < 4:
         raise NumericInputError(f"--steps per phase must be at least 4; got {length}")
+    if chains * len(rates) * length > MAX_CHAIN_STEPS:
+        raise NumericInputError(
+            f"the schedule needs {chains} chains × {len(rates)} phases × {length} steps, more than the "
+            f"limit of {MAX_CHAIN_STEPS:.0e} chain steps; use fewer --drops, --chains or --steps")
     every = max(1, (length * len(rates)) // MAX_TRACE_POINTS)
     phi0 = np.zeros(data.d) if start is None else np.asarray(start, dtype=float)
     if phi0.shape != (data.d,) or not np.all(np.isfinite(phi0)):

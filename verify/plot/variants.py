@@ -25,7 +25,7 @@ import numpy as np
 from verify.numeric.data import LeastSquaresData
 from verify.numeric.errors import NumericInputError
 
-from .common import grid, new_figure
+from .common import MAX_CURVES, grid, new_figure
 
 __all__ = ["draw_variants", "variant_curve", "variants_payload"]
 
@@ -86,6 +86,8 @@ def variants_payload(data: LeastSquaresData, batch_sizes: Sequence[int] = (1, 2,
     specs += [(1, Fraction(m)) for m in momenta if (1, Fraction(m)) not in specs]
     if not specs:
         raise NumericInputError("no variants to plot")
+    if len(specs) > MAX_CURVES:
+        raise NumericInputError(f"{len(specs)} variants to plot, more than the limit of {MAX_CURVES}")
     curves = []
     for i, (b, m) in enumerate(specs):
         curves.append(variant_curve(data, b, m, points, upper, dps))
