@@ -18,9 +18,9 @@ import json
 
 from derive.lemma import SMALL_ETA_LEMMA
 from verify.render import MOMENT_LEGEND
+from verify.results import LineResult, ProofReport
 from verify.terminal import counterexample_lines
 from verify.unicode import to_unicode
-from verify.results import LineResult, ProofReport
 
 __all__ = ["render_json", "render_text"]
 

@@ -73,7 +73,8 @@ def _law(law: dict[str, Any]) -> list[str]:
             out += matrix(f"S at η = {extra['eta']}", extra["S"])
     for k, atom in enumerate(law.get("atoms", ()), 1):
         point = ", ".join(number(v) for v in atom["DeltaPhi"])
-        out.append(f"atom {k}: weight {number(atom['weight'])}, ΔΦ = ({point})ᵀ, next example b = {atom['b']}")
+        out.append(f"atom {k}: weight {number(atom['weight'])}, ΔΦ = ({point})ᵀ, "
+                   f"next example b = {atom['b']}")
     return out
 
 
@@ -86,7 +87,8 @@ def counterexample_lines(cx: Any) -> list[str]:
     body.append("L_b(Φ*) = " + ", ".join(number(v) for v in inst["L_star"]))
     if any(str(k) != "0" for k in inst.get("cubic_remainder", ())):
         power = inst.get("remainder_degree", 3)
-        body.append(f"κ_b (remainder κ_b (1ᵀΔΦ)^{power}) = " + ", ".join(number(v) for v in inst["cubic_remainder"]))
+        kappa = ", ".join(number(v) for v in inst["cubic_remainder"])
+        body.append(f"κ_b (the remainder κ_b (1ᵀΔΦ)^{power} beyond the expansion) = {kappa}")
     for name, rows in inst.get("constants", {}).items():
         body += matrix(name, rows)
     for name, values in inst.get("per_example", {}).items():
