@@ -189,10 +189,10 @@ class FiniteLaw:
         """The atoms of the law at ``rate`` (None when the law is not defined there)."""
         if self.fixed_rate is not None:
             return self.atoms if rate == self.fixed_rate else None
-        if rate == eta:
-            return self.atoms
         from derive.symbols import eta as symbol
 
+        if rate == symbol:
+            return self.atoms
         return tuple((sympify(w).subs(symbol, rate), x.subs(symbol, rate), b) for w, x, b in self.atoms)
 
     def independent(self, n: int) -> bool:
