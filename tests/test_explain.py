@@ -167,9 +167,29 @@ def test_dropping_a_hypothesis_the_line_does_not_use_is_an_error(proof: Proof) -
 
 
 @pytest.mark.parametrize(("step", "k", "how"), [
-    (2, 2, "by the definitions alone"), (1, 2, "by the rules expansion"),
+    (2, 2, "by the definitions alone"), (1, 2, "with the rules: expansion"),
 ])
 def test_a_certificate_without_equations(report: ProofReport, step: int, k: int, how: str) -> None:
     cert = report.steps[step - 1].lines[k - 1].certificate
     assert cert is not None and not cert.equations and not cert.limits
     assert explain_line(report, step, k).splitlines()[-1] == f"  certificate: lhs - rhs reduces to 0 {how}"
+
+
+def test_a_long_value_is_cut_and_says_so(proof: Proof) -> None:
+    dropped = drop(proof, 3, 1, "stationarity")  # a law scaled by η: the sides are functions of η
+    lhs = " ".join(dropped.result.counterexample.lhs.split())
+    assert len(lhs) > 200
+    line = next(x for x in dropped.explain().splitlines() if x.startswith("    lhs = "))
+    assert line == f"    lhs = {lhs[:200]} … ({len(lhs)} characters in all)"
+
+
+@pytest.mark.parametrize(("step", "k", "hypothesis", "moments"), [
+    (1, 3, "mean-gradient-zero", False),  # E_b u^T g_b: data and a probe vector only
+    (2, 3, "mean-gradient-zero", True),   # E_b m^T g_b
+])
+def test_the_moment_legend_comes_with_moments(proof: Proof, step: int, k: int, hypothesis: str,
+                                              moments: bool) -> None:
+    dropped = drop(proof, step, k, hypothesis)
+    assert dropped.result.residual is not None
+    assert ("m^\\top" in dropped.result.residual) == moments  # the residual itself, as the checker wrote it
+    assert ("    where m = E_" in dropped.explain()) == moments

@@ -22,7 +22,7 @@ Steps and lines are numbered from 1, as on the pages.
 step-1, line 3: verified
   checked:     E_b g_b = 0
   hypotheses:  mean-gradient-zero
-  certificate: lhs - rhs reduces to 0 by the rules mean-gradient-zero
+  certificate: lhs - rhs reduces to 0 with the rules: mean-gradient-zero
 >>> line_result(report, 5, 1)
 Traceback (most recent call last):
 ...
@@ -31,6 +31,7 @@ ValueError: step 5: expected a step from 1 to 4
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from derive.proof import Proof
@@ -70,7 +71,7 @@ def _combination(pairs: tuple[tuple[str, str], ...]) -> str:
 def _certificate(cert: Certificate) -> list[str]:
     rules = ", ".join(cert.rewrites)
     if not cert.equations and not cert.limits:
-        how = f"by the rules {rules}" if rules else "by the definitions alone"
+        how = f"with the rules: {rules}" if rules else "by the definitions alone"
         return [f"  certificate: lhs - rhs reduces to 0 {how}"]
     out = []
     if cert.equations:
@@ -85,6 +86,16 @@ def _certificate(cert: Certificate) -> list[str]:
     return out
 
 
+_LONG = 200
+_MOMENT = re.compile(r"(?<![\\A-Za-z])[mS](?![A-Za-z])")  # the letter m or S, not in a macro
+
+
+def _short(value: str) -> str:
+    """A value on one line; a long one cut, saying so (the report has it whole)."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= _LONG else f"{flat[:_LONG]} … ({len(flat)} characters in all)"
+
+
 _UNNAMED = " (of the hypotheses the line does not name)"
 
 
@@ -93,8 +104,8 @@ def _counterexample(cx: Counterexample, among: str = _UNNAMED) -> list[str]:
     out = [f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}",
            f"    law: {inst['law']['description']}",
            f"    g_b = {inst['g']}",
-           f"    lhs = {' '.join(cx.lhs.split())}",
-           f"    rhs = {' '.join(cx.rhs.split())}"]
+           f"    lhs = {_short(cx.lhs)}",
+           f"    rhs = {_short(cx.rhs)}"]
     if cx.where:
         out.append(f"    at {cx.where}")
     broken = ", ".join(cx.violates) or "none"
@@ -109,7 +120,9 @@ def _describe(result: LineResult, title: str) -> str:
     if result.certificate is not None:
         out += _certificate(result.certificate)
     if result.residual:
-        out += [f"  residual (lhs - rhs, reduced): {result.residual}", f"    where {MOMENT_LEGEND}"]
+        out.append(f"  residual (lhs - rhs, reduced): {result.residual}")
+        if _MOMENT.search(result.residual):
+            out.append(f"    where {MOMENT_LEGEND}")
     elif result.reason:
         out.append(f"  reason: {result.reason}")
     if result.counterexample is not None:
