@@ -176,11 +176,13 @@ def test_a_certificate_without_equations(report: ProofReport, step: int, k: int,
 
 
 def test_a_long_value_is_cut_and_says_so(proof: Proof) -> None:
-    dropped = drop(proof, 3, 1, "stationarity")  # a law scaled by η: the sides are functions of η
-    lhs = " ".join(dropped.result.counterexample.lhs.split())
-    assert len(lhs) > 200
-    line = next(x for x in dropped.explain().splitlines() if x.startswith("    lhs = "))
-    assert line == f"    lhs = {lhs[:200]} … ({len(lhs)} characters in all)"
+    dropped = drop(proof, 2, 3, "mean-gradient-zero")
+    long = "1/3 + " * 50 + "1"  # 301 characters
+    cx = replace(dropped.result.counterexample, lhs=long)
+    text = replace(dropped, result=replace(dropped.result, counterexample=cx)).explain()
+    line = next(x for x in text.splitlines() if x.startswith("    lhs = "))
+    assert line == f"    lhs = {long[:200]} … (301 characters in all)"
+    assert f"    rhs = {cx.rhs}" in text  # a short value is whole
 
 
 @pytest.mark.parametrize(("step", "k", "hypothesis", "moments"), [
