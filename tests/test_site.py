@@ -161,10 +161,25 @@ def test_nav_lists_every_page() -> None:
 
 
 def test_step_pages_drop_a_hypothesis() -> None:
+    """Each step page explains its lines and drops a hypothesis with verify.explain (no helper
+    code of its own), and opens with a folded setup block."""
     for k in (1, 2, 3, 4):
         text = (ROOT / "docs" / "steps" / f"step-{k}.md").read_text(encoding="utf-8")
-        assert re.search(rf"^drop\({k}, \d, \"[\w-]+\"\)$", text, re.MULTILINE)
-        assert f"show({k}, k)" in text
+        assert "```python setup\n" in text and "from verify.explain import" in text
+        assert re.search(rf"^dropped = drop\(proof, {k}, \d, \"[\w-]+\"\)$", text, re.MULTILINE)
+        assert f"explain_line(report, {k}, k)" in text
+        assert not re.search(r"^def ", text, re.MULTILINE)
+
+
+def test_readme_and_home_quote_the_last_line_of_heatcap_check() -> None:
+    from derive.proof import heat_capacity_proof
+    from verify.checker import check_proof
+    from verify.report import render_text
+
+    last = render_text(check_proof(heat_capacity_proof())).splitlines()[-1]
+    for page in (ROOT / "README.md", ROOT / "docs" / "index.md"):
+        text = " ".join(page.read_text(encoding="utf-8").replace("#", " ").split())
+        assert text.count("lines verified") == text.count(last) >= 1, page.name
 
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "fonts.googleapis.com",

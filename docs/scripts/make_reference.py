@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("check", "numeric", "latex", "simulate", "plot")
 COLUMNS = 100
 MODULES = (
-    ("The proof as data", ("derive.proof", "derive.prooffile", "derive.hypotheses", "derive.lemma")),
-    ("The checker", ("verify.checker", "verify.results", "verify.report", "verify.generic")),
+    ("The proof as data", ("derive.proof", "derive.prooffile", "derive.hypotheses", "derive.statements",
+                           "derive.lemma")),
+    ("The checker", ("verify.checker", "verify.results", "verify.report", "verify.explain",
+                     "verify.generic")),
+    ("Inside the checker", ("verify.invariance", "verify.theorem", "verify.hypothesis_rows",
+                            "verify.names", "verify.world")),
     ("Variants", ("derive.variants", "verify.numeric.variants")),
     ("The numeric backend", ("verify.numeric",)),
     ("Monte Carlo, figures, LaTeX", ("verify.simulate", "verify.plot", "verify.latexdoc")),
