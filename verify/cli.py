@@ -1,8 +1,10 @@
 r"""The ``heatcap`` command line.
 
 ``heatcap check [FILE] [--as-written] [--json]`` checks a proof file (default: the Heat Capacity
-proof shipped in ``derive/proofs``): exit 0 when every line is verified, 1 when any line is
-refuted or unknown, 2 for a usage error or a malformed proof file (one message, no traceback).
+proof shipped in ``derive/proofs``): exit 0 when every line is verified, every consequence the
+file declares is verified and the theorem is derived from the verified lines; 1 when a line, a
+consequence or the theorem is refuted or unknown; 2 for a usage error or a malformed proof file,
+a hypothesis whose statement is not what its kind means included (one message, no traceback).
 
 Every subcommand runs inside :func:`main`, which turns the ways a run can be cut short into one
 line on stderr instead of a traceback: Ctrl-C (``KeyboardInterrupt``) exits 130 with
