@@ -14,58 +14,14 @@ import pytest
 
 from derive.parse import ProofFileError
 from derive.prooffile import loads_proof
+from tests.prooftext import SETTING, model_hypotheses
 from verify.checker import check_proof
 from verify.cli import main
 from verify.counterexample import holds
 from verify.instances import Instance
 from verify.meaning import HypothesisError
 
-SETTING = '''
-[[symbol]]
-latex = "g_b"
-kind = "vector"
-per-example = true
-
-[[symbol]]
-latex = "H_b"
-kind = "matrix"
-per-example = true
-'''
-
-EXPANSION = (r"\mathcal{L}_b(\Phi^* + \Delta\Phi) = \mathcal{L}_b(\Phi^*) + g_b^\top \Delta\Phi"
-             r" + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi")
-
-MODEL = '''
-[[assume]]
-name = "expansion"
-kind = "expansion"
-latex = 'EXPANSION_PLACEHOLDER'
-
-[[assume]]
-name = "mean-gradient-zero"
-kind = "mean-zero"
-latex = 'E_b g_b = 0'
-
-[[assume]]
-name = "sgd-step"
-kind = "sgd-step"
-latex = "\\\\Delta\\\\Phi' = \\\\Delta\\\\Phi - \\\\eta (g_b + H_b \\\\Delta\\\\Phi)"
-
-[[assume]]
-name = "stationarity"
-kind = "invariance"
-latex = "\\\\Delta\\\\Phi' \\\\sim P_\\\\eta"
-
-[[assume]]
-name = "independence"
-kind = "independence"
-latex = 'b \\perp \\Delta\\Phi'
-
-[[assume]]
-name = "small-eta-limit"
-kind = "small-eta"
-latex = '\\lim_{\\eta \\rightarrow 0} E_{\\Delta\\Phi \\sim P_\\eta} \\|\\Delta\\Phi\\|^2 = 0'
-'''.replace("EXPANSION_PLACEHOLDER", EXPANSION)
+MODEL = model_hypotheses()
 
 ALL = '["expansion", "mean-gradient-zero", "sgd-step", "stationarity", "independence", "small-eta-limit"]'
 SLOPE = r"\left. \frac{\partial \mathcal{L}(\eta)}{\partial \eta} \right|_{\eta=0}"

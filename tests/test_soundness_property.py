@@ -27,6 +27,7 @@ from derive.losses import ConvergedLoss
 from derive.parse import ProofFileError
 from derive.prooffile import loads_proof
 from derive.symbols import ConstantVector, eta
+from tests.prooftext import SETTING, model_hypotheses, vector
 from verify.checker import check_proof
 from verify.counterexample import holds
 from verify.evaluate import Env, Unevaluable, evaluate
@@ -64,9 +65,6 @@ def loss(r: Rational) -> str:
 
 QUADRATIC = r"\left[ \frac{1}{2} \Delta\Phi^\top (E_b H_b) \Delta\Phi \right]"
 SLOPE = r"\left. \frac{{\partial {}}}{{\partial \eta}} \right|_{{\eta=0}}"
-EXPANSION = (r"\mathcal{L}_b(\Phi^* + \Delta\Phi) = \mathcal{L}_b(\Phi^*) + g_b^\top \Delta\Phi"
-             r" + \frac{1}{2} \Delta\Phi^\top H_b \Delta\Phi")
-
 
 def templates(c: Rational, r: Rational, s: Rational, k: Rational, name: str) -> list[tuple[str, tuple]]:
     """(LaTeX of a line, the hypotheses it would need) — true or false depending on the numbers."""
@@ -90,57 +88,9 @@ def templates(c: Rational, r: Rational, s: Rational, k: Rational, name: str) -> 
     ]
 
 
-HEADER = r"""
+HEADER = """
 title = "random"
 theorem = '{theorem}'
-
-[[symbol]]
-latex = "g_b"
-kind = "vector"
-per-example = true
-
-[[symbol]]
-latex = "H_b"
-kind = "matrix"
-per-example = true
-
-[[symbol]]
-latex = '{name}'
-kind = "vector"
-
-[[symbol]]
-latex = "w"
-kind = "vector"
-{shadow}
-[[assume]]
-name = "expansion"
-kind = "expansion"
-latex = '{expansion}'
-
-[[assume]]
-name = "mean-gradient-zero"
-kind = "mean-zero"
-latex = 'E_b g_b = 0'
-
-[[assume]]
-name = "sgd-step"
-kind = "sgd-step"
-latex = "\\Delta\\Phi' = \\Delta\\Phi - {step} \\eta (g_b + H_b \\Delta\\Phi)"
-
-[[assume]]
-name = "stationarity"
-kind = "invariance"
-latex = "\\Delta\\Phi' \\sim P_\\eta"
-
-[[assume]]
-name = "independence"
-kind = "independence"
-latex = 'b \perp \Delta\Phi'
-
-[[assume]]
-name = "small-eta-limit"
-kind = "small-eta"
-latex = '\lim_{{\eta \rightarrow 0}} E_{{\Delta\Phi \sim P_\eta}} \|\Delta\Phi\|^2 = 0'
 """
 
 
@@ -160,8 +110,8 @@ def proof_files(draw: st.DrawFn) -> tuple[str, bool]:
     shadowing = (f"\n[[symbol]]\nlatex = '{draw(st.sampled_from(BUILTIN))}'\nkind = 'scalar'\n"
                  if shadow else "")
     theorem = draw(st.sampled_from([latex for latex, _ in lines]))
-    text = HEADER.format(theorem=theorem, name=name, expansion=EXPANSION, shadow=shadowing,
-                         step=tex(s) if s != 1 else "")
+    text = (HEADER.format(theorem=theorem) + SETTING + vector(name) + vector("w") + shadowing
+            + model_hypotheses(tex(s) if s != 1 else ""))
     for i, (latex, uses) in enumerate(lines, 1):
         text += f"\n[[step]]\nname = 's{i}'\nlatex = '{latex}'\nuses = [{', '.join(repr(u) for u in uses)}]\n"
     return text.replace("'s1'", '"s1"').replace("'s2'", '"s2"'), shadow
