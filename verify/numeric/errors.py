@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_DPS", "NumericInputError", "check_dps", "expect_shape"]
+__all__ = ["MAX_DPS", "MAX_ORDER", "NumericInputError", "check_dps", "check_order", "expect_shape"]
 
 MAX_DPS = 10_000
 
@@ -36,3 +36,13 @@ def check_dps(dps: int) -> int:
     if not 1 <= dps <= MAX_DPS:
         raise NumericInputError(f"--dps must be between 1 and {MAX_DPS}; got {dps}")
     return dps
+
+
+MAX_ORDER = 30
+
+
+def check_order(order: int) -> int:
+    """Return ``order`` if it is a sensible Taylor order (2..MAX_ORDER)."""
+    if not 2 <= order <= MAX_ORDER:
+        raise NumericInputError(f"--order must be between 2 and {MAX_ORDER}; got {order}")
+    return order
