@@ -39,6 +39,7 @@ from .digits import agree_digits, as_fraction, decimal_string
 from .errors import NumericInputError, check_dps, check_order
 from .floatsolve import EigenSolver, FloatModel
 from .model import IntegerModel, integer_model
+from .scaled import Scaled
 from .series import StationaryLaw, stationary_law, taylor_coefficients
 
 __all__ = ["Report", "analyze"]
@@ -46,6 +47,7 @@ __all__ = ["Report", "analyze"]
 GUARD_DIGITS = 10
 FLOAT_LINE_ROWS_MAX_D = 60
 CHECK_DIGITS = 15
+RICHARDSON_GUARD = 3  # the extrapolation amplifies errors by less than 10
 MODES = ("mp", "exact", "float64")
 Progress = Callable[[str], None]
 Data = LeastSquaresData | QuadraticData
@@ -110,12 +112,11 @@ def analyze(data: Data, eta: str | Fraction, *, mode: str = "mp", dps: int = 50,
     solver = FloatModel.of(data).solver(dense=True)
     say("critical rate")
     rate, eta_digits = _critical(model, solver, eta, dps)
-    richardson = MpBackend(model, solver, min(dps, RICHARDSON_DIGITS) + GUARD_DIGITS)
     if mode == "exact":
         say("exact solve")
         exact = _Series.of(ExactBackend(model.exact()), eta, order)
         return _report("exact", exact, model, eta, dps, rate, dps, eta_digits,
-                       data if crossval else None, richardson)
+                       data if crossval else None, solver)
     say(f"stationary law at {dps + GUARD_DIGITS} digits")
     low = MpBackend(model, solver, dps + GUARD_DIGITS)
     first = _Series.of(low, eta, order)
@@ -125,7 +126,7 @@ def analyze(data: Data, eta: str | Fraction, *, mode: str = "mp", dps: int = 50,
                           for a, b in zip(first.numbers, second.numbers, strict=True)])
     say("cross-validation")
     return _report("mp", second, model, eta, dps, rate, digits, eta_digits,
-                   data if crossval else None, richardson)
+                   data if crossval else None, solver)
 
 
 def _critical(model: IntegerModel, solver: EigenSolver, eta: Fraction,
@@ -150,7 +151,7 @@ def _check_below_critical(eta: Fraction, eta_crit: object, digits: int) -> None:
 
 def _report(mode: str, series: _Series, model: IntegerModel, eta: Fraction, dps: int,
             rate: CriticalRate, digits: int, eta_digits: int, data: Data | None,
-            richardson: MpBackend) -> Report:
+            solver: EigenSolver) -> Report:
     """The report; with ``data``, the cross-validation rows: every line of the proof, then
     the Step-3 identity and Step 4 by the Taylor coefficient and by Richardson extrapolation."""
     b, law, taylor = series.backend, series.law, series.taylor
@@ -159,6 +160,9 @@ def _report(mode: str, series: _Series, model: IntegerModel, eta: Fraction, dps:
         from .lines import proof_line_rows
 
         rows = proof_line_rows(data, law.second_moment, series.terms, eta, dps)
+        start = tuple(t if isinstance(t, Scaled) else Scaled.of(t) for t in series.terms[:2])
+        richardson = MpBackend(model, solver, min(dps, RICHARDSON_DIGITS) + RICHARDSON_GUARD,
+                               series=start)
         rows += crossval_rows(b, law, taylor, series.terms, rate.eta_crit, dps,
                               richardson=richardson)
     out = _mpf(dps + GUARD_DIGITS + CHECK_DIGITS) if mode == "mp" else as_fraction

@@ -20,8 +20,8 @@ Richardson extrapolation: with f(h) = (L(h) − L*)/h = c₁ + c₂h + c₃h² +
 the table R[k][0] = f(h₀/2^k), R[k][j] = R[k][j−1] + (R[k][j−1] − R[k−1][j−1])/(2^j − 1)
 removes one power of h per column; R[K][K] → c₁ with error O(h₀^{K+1} 2^{−K(K+1)/2}).
 Since c_k grows like η_c^{−k}, the relative error is about (h₀/η_c)^{K+1} 2^{−K(K+1)/2}:
-with h₀ = η_c/2¹⁰ (:data:`RICHARDSON_START`), :func:`richardson_levels` picks the smallest K
-for the digits wanted (K = 5 for 20 digits), so the check costs K + 1 solves.  It is an
+with h₀ = η_c/2¹² (:data:`RICHARDSON_START`), :func:`richardson_levels` picks the smallest K
+for the digits wanted (K = 4 for 20 digits), so the check costs K + 1 solves.  It is an
 independent check of the Taylor coefficient (which is exact), so it is run to
 :data:`RICHARDSON_DIGITS` digits at most.
 
@@ -44,7 +44,7 @@ __all__ = ["RICHARDSON_DIGITS", "RICHARDSON_START", "crossval_rows", "richardson
            "richardson_limit", "row"]
 
 RICHARDSON_DIGITS = 20
-RICHARDSON_START = Fraction(1, 2 ** 10)  # h₀ / η_c
+RICHARDSON_START = Fraction(1, 2 ** 12)  # h₀ / η_c
 
 
 def row(step: str, line: int | str, lhs: object, rhs: object, digits: int) -> dict[str, object]:
@@ -66,7 +66,7 @@ def richardson_limit(f: Callable[[Fraction], object], h0: Fraction, levels: int)
 
 
 def richardson_levels(digits: int) -> int:
-    """The smallest K with (h₀/η_c)^{K+1} 2^{−K(K+1)/2} ≤ 10^{−digits−1} for h₀ = η_c/2¹⁰."""
+    """The smallest K with (h₀/η_c)^{K+1} 2^{−K(K+1)/2} ≤ 10^{−digits−1} (h₀ = η_c/2¹²)."""
     bits = -math.log2(RICHARDSON_START)
     k = 1
     while bits * (k + 1) + k * (k + 1) / 2 < (digits + 1) * math.log2(10):
@@ -82,7 +82,7 @@ def crossval_rows(backend: Backend, law: StationaryLaw, taylor: list[object],
 
     ``taylor`` holds c₁, c₂, … and ``first_terms`` S₁ (and more) from
     :func:`verify.numeric.series.taylor_coefficients`; ``eta_crit`` sets the
-    Richardson start h₀ = η_c/2¹⁰; the Richardson solves use ``richardson``
+    Richardson start h₀ = η_c/2¹²; the Richardson solves use ``richardson``
     (default ``backend``) and aim at ``min(digits, richardson_digits)`` digits.
     """
     b = backend
