@@ -36,7 +36,7 @@ from .critical import FLOAT_ETA_DIGITS, CriticalRate, critical_rate_float, criti
 from .crossval import RICHARDSON_DIGITS, crossval_rows
 from .data import LeastSquaresData, QuadraticData, parse_eta
 from .digits import agree_digits, as_fraction, decimal_string
-from .errors import NumericInputError, check_dps, check_order
+from .errors import NumericInputError, check_dps, check_order, check_size
 from .floatsolve import EigenSolver, FloatModel
 from .model import IntegerModel, integer_model
 from .scaled import Scaled
@@ -105,6 +105,7 @@ def analyze(data: Data, eta: str | Fraction, *, mode: str = "mp", dps: int = 50,
     check_order(order)
     if mode not in MODES:
         raise NumericInputError(f"unknown mode {mode!r}; expected 'mp', 'exact' or 'float64'")
+    check_size(mode, data.d, dps)
     if mode == "float64":
         return _analyze_float(FloatModel.of(data), data, eta, dps, order, crossval, say)
     say("exact model")

@@ -136,7 +136,7 @@ def report_json(report: Report) -> dict[str, object]:
 
 def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | None = None) -> str:
     """A readable summary of the report."""
-    j, width = report_json(report), min(report.dps, 30)
+    width = min(report.dps, 17 if report.mode == "float64" else 30)
     data_lines = []
     if ridge != "0":
         data_lines.append(f"  ridge λ                  {ridge}")
@@ -144,23 +144,23 @@ def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | 
         shown = ", ".join(map(str, dropped_columns))
         data_lines.append(f"  dropped constant columns {len(dropped_columns)}: {shown}")
 
-    def short(text: object) -> str:
-        return decimal_string(text, width)
+    def short(value: object) -> str:
+        return decimal_string(value, width)
 
+    rate = report.eta_crit
     lines = [
         f"heatcap numeric ({report.mode}, {report.dps} digits): n = {report.n}, d = {report.d}",
         *data_lines,
-        f"  learning rate η          {short(j['eta'])}",
-        f"  L*                       {short(j['L_star'])}",
-        f"  L(η) − L*                {short(j['excess_loss'])}",
-        f"  L'(0) = ¼ tr C           {short(j['slope_at_zero'])}",
-        f"  L''(0)                   {short(j['second_derivative_at_zero'])}",
-        f"  η_c                      {short(j['eta_crit'])}",
-        f"  bounds on η_c            [{short(j['eta_crit_bounds'][0])}, "  # type: ignore[index]
-        f"{short(j['eta_crit_bounds'][1])}]",  # type: ignore[index]
+        f"  learning rate η          {short(report.eta)}",
+        f"  L*                       {short(report.loss_star)}",
+        f"  L(η) − L*                {short(report.excess_loss)}",
+        f"  L'(0) = ¼ tr C           {short(report.slope_at_zero)}",
+        f"  L''(0)                   {short(report.second_derivative_at_zero)}",
+        f"  η_c                      {short(rate.eta_crit)}",
+        f"  bounds on η_c            [{short(rate.lower)}, {short(rate.upper)}]",
         f"  certified digits         {report.certified_digits} (η_c: {report.eta_crit_digits})",
         "  Taylor coefficients c_k = L^(k)(0)/k!:",
-        *(f"    c_{k} = {short(c)}" for k, c in enumerate(j["taylor"], 1)),  # type: ignore[arg-type]
+        *(f"    c_{k} = {short(c)}" for k, c in enumerate(report.taylor, 1)),
         "  cross-validation:",
         *(f"    {r['step']} line {r['line']}: {r['agree_digits']} digits agree"
           for r in report.crossval),

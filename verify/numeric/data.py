@@ -255,22 +255,28 @@ def _read_text(path: Path) -> str:
     """The file as text: at most MAX_CSV_BYTES, UTF-8, not binary."""
     try:
         with path.open("rb") as f:
-            raw = f.read(MAX_CSV_BYTES + 1)
+            head = f.read(2 ** 16)
+            _refuse_binary(path, head)
+            raw = head + f.read(MAX_CSV_BYTES + 1 - len(head))
     except OSError as exc:
         raise NumericInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(raw) > MAX_CSV_BYTES:
         raise NumericInputError(
             f"{path} is larger than the limit of {MAX_CSV_BYTES // 2 ** 20} MiB for a CSV file")
-    for magic, kind in _BINARY.items():
-        if raw.startswith(magic):
-            raise NumericInputError(f"{path} is {kind}; decompress it to a text CSV first")
-    if b"\x00" in raw:
-        raise NumericInputError(f"{path} is a binary file (it contains NUL bytes), not a text CSV")
+    _refuse_binary(path, raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NumericInputError(
             f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+
+
+def _refuse_binary(path: Path, raw: bytes) -> None:
+    for magic, kind in _BINARY.items():
+        if raw.startswith(magic):
+            raise NumericInputError(f"{path} is {kind}; decompress it to a text CSV first")
+    if b"\x00" in raw:
+        raise NumericInputError(f"{path} is a binary file (it contains NUL bytes), not a text CSV")
 
 
 def _float_table(text: str) -> np.ndarray | None:

@@ -43,7 +43,7 @@ from derive.proof import Proof, heat_capacity_proof
 from derive.symbols import eta as ETA
 
 from .data import LeastSquaresData, QuadraticData
-from .digits import decimal_string
+from .digits import decimal_string, floor_log10
 from .scaled import Scaled, fmpq_of
 
 __all__ = ["LineEvaluator", "proof_line_rows"]
@@ -389,7 +389,7 @@ def _agree(lhs: flint.arb, rhs: flint.arb, size: flint.arb, cap: int) -> int:
     if a == b or scale == 0:
         return cap
     rel = abs(a - b) / scale
-    return 0 if rel >= 1 else min(cap, len(str(rel.denominator // rel.numerator)) - 1)
+    return 0 if rel >= 1 else min(cap, floor_log10(rel.denominator // rel.numerator))
 
 
 def _decimal(x: flint.arb, digits: int) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 from operator import mul
 
@@ -99,13 +100,7 @@ class _Features:
         d = s.nrows()
         if self.operator is not None:
             upper = (self.operator * _doubled_upper(s)).entries()
-            out = flint.fmpz_mat(d, d)
-            k = 0
-            for i in range(d):
-                for j in range(i, d):
-                    out[i, j] = out[j, i] = upper[k]
-                    k += 1
-            return out
+            return flint.fmpz_mat(d, d, [upper[k] for k in _layout(d)[2]])
         weighted = flint.fmpz_mat(len(self.rows), d, [qb * v for qb, r in zip(
             self._forms(s), self.rows, strict=True) for v in r])
         return self.xt * weighted
@@ -124,9 +119,20 @@ class _Features:
 
 def _doubled_upper(s: flint.fmpz_mat) -> flint.fmpz_mat:
     """m×1: S_ij for i ≤ j, doubled for i < j (so that Σ_ij z_ij S_ij = Σ_{i≤j} z_ij w_ij)."""
-    d = s.nrows()
-    w = [s[i, j] * (2 if i != j else 1) for i in range(d) for j in range(i, d)]
+    entries = s.entries()
+    diagonal, above, _ = _layout(s.nrows())
+    w = [entries[p] if p in diagonal else entries[p] * 2 for p in above]
     return flint.fmpz_mat(len(w), 1, w)
+
+
+@lru_cache(maxsize=8)
+def _layout(d: int) -> tuple[frozenset[int], tuple[int, ...], tuple[int, ...]]:
+    """(flat positions of the diagonal, flat positions i ≤ j in order, for each flat position
+    of a d×d matrix the index of its entry among the i ≤ j)."""
+    above = [i * d + j for i in range(d) for j in range(i, d)]
+    index = {p: k for k, p in enumerate(above)}
+    full = tuple(index[min(i, j) * d + max(i, j)] for i in range(d) for j in range(d))
+    return frozenset(i * d + i for i in range(d)), tuple(above), full
 
 
 @dataclass(frozen=True, eq=False)
