@@ -34,7 +34,7 @@ def as_quadratic(data: LeastSquaresData) -> QuadraticData:
 
 
 def test_singular_without_ridge_is_an_error() -> None:
-    with pytest.raises(NumericInputError, match="singular.*--drop-constant or --ridge"):
+    with pytest.raises(NumericInputError, match=r"singular.*--drop-constant or --ridge"):
         analyze(singular_data(), "1/100", mode="exact", dps=20)
 
 

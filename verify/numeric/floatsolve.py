@@ -14,12 +14,14 @@ M̃(S̃) = E_b H̃_b S̃ H̃_b in svec coordinates.  Both A and B are self-adjoi
 for the Frobenius inner product, A is positive definite and B positive
 semidefinite, so A − η B is positive definite exactly for η < η_c = 1/ρ(A⁻¹B).
 
-* small d (m = d(d+1)/2 ≤ DENSE_LIMIT): B is formed densely (one Gram
-  matrix of the flattened H̃_b), (1) is solved by a cached inverse and η_c by
-  one symmetric eigenvalue problem of A^{-1/2} B A^{-1/2};
-* large d: (1) is solved matrix-free by conjugate gradients preconditioned
-  with A⁻¹ (elementwise division), and η_c by Lanczos.  For least squares a
-  product M̃(S̃) = (1/n) X̃ᵀ diag(q) X̃, q_b = x̃_bᵀ S̃ x̃_b, costs O(n d²).
+* dense (m = d(d+1)/2 ≤ FLOAT_DENSE_LIMIT in the float64 mode, ≤ DENSE_LIMIT for the
+  multiprecision refinement): B is formed densely (one Gram matrix of the flattened H̃_b)
+  and K = A^{-1/2} B A^{-1/2} = U diag(θ) Uᵀ is decomposed once; then (1) is solved for any
+  η by s = A^{-1/2} U (I − ηΘ)⁻¹ Uᵀ A^{-1/2} y, and η_c = 1/θ_max;
+* matrix-free: (1) by conjugate gradients preconditioned with A⁻¹ (elementwise division),
+  η_c by Lanczos, and in the float64 mode the stationary law, the Taylor terms and η_c all
+  from one Krylov space (:mod:`verify.numeric.krylov`).  For least squares a product
+  M̃(S̃) = (1/n) X̃ᵀ diag(q) X̃, q_b = x̃_bᵀ S̃ x̃_b, costs O(n d²).
 
 >>> import numpy as np
 >>> from verify.numeric.data import LeastSquaresData
@@ -45,7 +47,8 @@ from .symmetric import pairs, smat, svec
 __all__ = ["DENSE_LIMIT", "FLOAT_DENSE_LIMIT", "EigenSolver", "FloatModel"]
 
 DENSE_LIMIT = 2600  # largest m = d(d+1)/2 ever solved densely (multiprecision)
-FLOAT_DENSE_LIMIT = 300  # the float64 mode's choice: denser is slower than matrix-free
+WELL_CONDITIONED = 1e8  # cond(H) below which Φ* comes from the normal equations, not lstsq
+FLOAT_DENSE_LIMIT = 120  # float64 mode: dense for d ≤ 15 (bench_levers [e]: the Krylov space wins beyond)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,10 +61,12 @@ class FloatModel:
     features: np.ndarray | None
     hessians: np.ndarray | None
     ridge: float = 0.0
+    eigen: tuple[np.ndarray, np.ndarray] | None = None  # eigh(H), when already computed
 
     @classmethod
     def of(cls, data: LeastSquaresData | QuadraticData) -> FloatModel:
-        """The float64 model (least squares solved by ``numpy.linalg.lstsq``).
+        """The float64 model (least squares by the normal equations in the eigenbasis of H when
+        cond(H) < 1e8, else by ``numpy.linalg.lstsq``).
 
         Raises :class:`NumericInputError` if the data overflow float64.
         """
@@ -78,17 +83,21 @@ class FloatModel:
             g, h = data.gradients.astype(float), data.hessians.astype(float)
             return cls(h.mean(axis=0), g.T @ g / data.n, float(data.losses.astype(float).mean()),
                        None, h)
-        x, y, lam = data.features.astype(float), data.targets.astype(float), float(data.ridge)
-        n, d = x.shape
-        gram = x.T @ x / n
-        if lam:
-            phi = np.linalg.solve(gram + lam * np.eye(d), x.T @ y / n)
+        x, y = np.asarray(data.features, dtype=float), np.asarray(data.targets, dtype=float)
+        n, d, lam = x.shape[0], x.shape[1], float(data.ridge)
+        hessian = x.T @ x / n + lam * np.eye(d)
+        eigen = np.linalg.eigh(hessian)
+        values, basis = eigen
+        if values[0] > 0 and values[-1] < WELL_CONDITIONED * values[0]:
+            phi = basis @ ((basis.T @ (x.T @ y / n)) / values)  # the normal equations
+        elif lam:
+            phi = np.linalg.solve(hessian, x.T @ y / n)
         else:
             phi = np.linalg.lstsq(x, y, rcond=None)[0]
         r = x @ phi - y
         noise = x.T @ (r[:, None] ** 2 * x) / n - lam ** 2 * np.outer(phi, phi)
         loss = float(r @ r / (2 * n) + lam / 2 * phi @ phi)
-        return cls(gram + lam * np.eye(d), noise, loss, x, None, lam)
+        return cls(hessian, noise, loss, x, None, lam, eigen)
 
     @property
     def n(self) -> int:
@@ -122,7 +131,7 @@ class EigenSolver:
 
     @classmethod
     def of(cls, model: FloatModel, dense: bool | None = None) -> EigenSolver:
-        lam, q = np.linalg.eigh(model.hessian)
+        lam, q = model.eigen if model.eigen is not None else np.linalg.eigh(model.hessian)
         if not lam[0] > 0:
             raise NumericInputError(
                 f"H is not positive definite in float64 (smallest eigenvalue {lam[0]:.3g}): "
@@ -169,8 +178,7 @@ class EigenSolver:
         xt, d = self.features, self.d
         p = xt @ np.hstack(sts)
         qs = [np.einsum("bi,bi->b", p[:, k * d:(k + 1) * d], xt) for k in range(len(sts))]
-        out = xt.T @ np.hstack([q[:, None] * xt for q in qs]) / xt.shape[0]
-        parts = [out[:, k * d:(k + 1) * d] for k in range(len(sts))]
+        parts = [xt.T @ (q[:, None] * xt) / xt.shape[0] for q in qs]
         if self.ridge:
             lam = self.ridge
             parts = [m + (lam * (self.pair_sums - 2 * lam) + lam * lam) * st

@@ -34,44 +34,39 @@ Block = Callable[[list[np.ndarray]], list[np.ndarray]]
 
 @dataclass(frozen=True, eq=False)
 class KrylovSpace:
-    """An orthonormal basis V (d×d matrices), K V, T = VᵀKV and the start b."""
+    """An orthonormal basis V (rows: flattened d×d matrices), K V, T = VᵀKV and the start b."""
 
-    basis: list[np.ndarray]
-    images: list[np.ndarray]
+    basis: np.ndarray
+    images: np.ndarray
     t: np.ndarray
     b: np.ndarray
     coords: np.ndarray  # Vᵀ b
     steps: int  # block steps taken: K^j b lies in the space for j < steps
 
+    def _matrix(self, flat: np.ndarray) -> np.ndarray:
+        return flat.reshape(self.b.shape)
+
     def solve(self, eta: float) -> np.ndarray:
         """w with (I − ηK) w = η b (Galerkin in the space)."""
         y = np.linalg.solve(np.eye(self.t.shape[0]) - eta * self.t, eta * self.coords)
-        return _combine(self.basis, y)
+        return self._matrix(y @ self.basis)
 
     def residual(self, eta: float) -> float:
         """‖ηb − (I − ηK)w‖ / ‖ηb‖ for the Galerkin w."""
         y = np.linalg.solve(np.eye(self.t.shape[0]) - eta * self.t, self.coords)
-        r = self.b - _combine(self.basis, y) + eta * _combine(self.images, y)
+        r = self.b.ravel() - y @ self.basis + eta * (y @ self.images)
         return float(np.linalg.norm(r) / np.linalg.norm(self.b))
 
     def power(self, k: int) -> np.ndarray:
         """K^k b (exact in exact arithmetic while the space holds it)."""
-        return _combine(self.basis, np.linalg.matrix_power(self.t, k) @ self.coords)
+        return self._matrix((np.linalg.matrix_power(self.t, k) @ self.coords) @ self.basis)
 
     def top(self) -> tuple[float, float]:
         """(θ_max of T, relative residual ‖K u − θ u‖/θ of its Ritz vector)."""
         vals, vecs = np.linalg.eigh(self.t)
         y = vecs[:, -1]
-        r = _combine(self.images, y) - vals[-1] * _combine(self.basis, y)
+        r = y @ self.images - vals[-1] * (y @ self.basis)
         return float(vals[-1]), float(np.linalg.norm(r) / abs(vals[-1]))
-
-
-def _combine(mats: Sequence[np.ndarray], y: np.ndarray) -> np.ndarray:
-    return np.tensordot(y, np.asarray(mats), axes=1)
-
-
-def _inner(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.vdot(a, b))
 
 
 def krylov_space(apply: Block, b: np.ndarray, second: np.ndarray, etas: Sequence[float], *,
@@ -79,30 +74,26 @@ def krylov_space(apply: Block, b: np.ndarray, second: np.ndarray, etas: Sequence
     """The block Krylov space of (b, ``second``) under K (``apply`` maps a list of matrices
     to their images), grown until the solves at ``etas`` reach relative residual ``tol`` and
     the top Ritz pair ``top_tol`` (or the residuals stop shrinking: rounding level)."""
-    basis: list[np.ndarray] = []
-    images: list[np.ndarray] = []
-    block = [b, second]
+    size = b.size
+    basis, images = np.empty((0, size)), np.empty((0, size))
+    block = np.array([b.ravel(), second.ravel()])
     space, history = None, []
     for step in range(1, max_steps + 1):
-        new = []
-        for v in block:
-            for _twice in range(2):
-                for u in basis + new:
-                    v = v - _inner(u, v) * u
-            norm = float(np.linalg.norm(v))
-            if norm > 1e-13 * float(np.linalg.norm(block[0])):
-                new.append(v / norm)
-        if not new:
+        for _twice in range(2):  # block classical Gram-Schmidt, twice
+            block = block - (block @ basis.T) @ basis
+        q, r = np.linalg.qr(block.T)
+        keep = np.abs(np.diag(r)) > 1e-13 * np.linalg.norm(b)
+        new = q[:, keep].T
+        if not new.shape[0]:
             break
-        basis += new
-        images += apply(new)
-        t = np.array([[_inner(u, w) for w in images] for u in basis])
-        space = KrylovSpace(basis, images, (t + t.T) / 2, b,
-                            np.array([_inner(u, b) for u in basis]), step)
+        basis = np.vstack([basis, new])
+        images = np.vstack([images, [m.ravel() for m in apply([v.reshape(b.shape) for v in new])]])
+        t = basis @ images.T
+        space = KrylovSpace(basis, images, (t + t.T) / 2, b, basis @ b.ravel(), step)
         worst = max([space.top()[1] / top_tol] + [space.residual(eta) / tol for eta in etas])
         if worst <= 1 or (len(history) >= 4 and worst > history[-4] / 2):
             break
         history.append(worst)
-        block = images[-len(new):]
+        block = images[-new.shape[0]:]
     assert space is not None
     return space
