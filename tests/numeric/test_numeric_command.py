@@ -159,6 +159,17 @@ def test_size_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert "larger than the limit of 1 MiB" in capsys.readouterr().err
 
 
+def test_exact_cell_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import verify.numeric.data as data
+
+    monkeypatch.setattr(data, "MAX_EXACT_CELLS", 12)
+    path = write(tmp_path, ROWS)
+    assert invoke(path, "--eta", "0.01") == 2
+    assert "15 cells, more than the limit of 12" in capsys.readouterr().err
+    assert invoke(path, "--eta", "0.01", "--float64") == 0
+
+
 def test_float64_reads_the_same_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """numpy's float parser (float64 mode) and the exact reader agree, header and quotes too."""
     from verify.numeric.data import read_csv

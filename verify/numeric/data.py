@@ -5,10 +5,11 @@ not the nearest binary float.  Everything downstream starts from these exact
 rationals, so the exact mode is exact and the multiprecision mode is limited
 only by its working precision.
 
-Hostile input is bounded: a CSV file is read only up to :data:`MAX_CSV_BYTES`, must be
-UTF-8 text (a binary or compressed file is refused at once), and every number is at most
-:data:`MAX_NUMBER_CHARS` characters with a decimal exponent of at most :data:`MAX_EXPONENT`
-in size, so that no cell can make an enormous integer.
+Hostile input is bounded: a CSV file is read only up to :data:`MAX_CSV_BYTES` (and at most
+:data:`MAX_EXACT_CELLS` cells as exact fractions), must be UTF-8 text (a binary or compressed
+file is refused at once), and every number is at most :data:`MAX_NUMBER_CHARS` characters with
+a decimal exponent of at most :data:`MAX_EXPONENT` in size, so that no cell can make an
+enormous integer.
 
 >>> from fractions import Fraction
 >>> parse_number("0.1") == Fraction(1, 10)
@@ -36,6 +37,7 @@ from .errors import NumericInputError, expect_shape
 
 __all__ = [
     "MAX_CSV_BYTES",
+    "MAX_EXACT_CELLS",
     "MAX_EXPONENT",
     "MAX_NUMBER_CHARS",
     "LeastSquaresData",
@@ -48,6 +50,7 @@ __all__ = [
 ]
 
 MAX_CSV_BYTES = 128 * 2 ** 20
+MAX_EXACT_CELLS = 1_000_000  # cells read as exact fractions (about 3 s and 300 MB here)
 MAX_NUMBER_CHARS = 100
 MAX_EXPONENT = 300
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
@@ -244,6 +247,11 @@ def read_table(path: str | Path, *, exact: bool = True) -> np.ndarray:
         if fast is not None:
             return fast
     rows = _csv_rows(path, text)
+    cells = len(rows) * len(rows[0][1])
+    if exact and cells > MAX_EXACT_CELLS:
+        raise NumericInputError(
+            f"{path} has {cells} cells, more than the limit of {MAX_EXACT_CELLS} read exactly "
+            "(the default and --exact modes); use --float64")
     table = [[parse_number(cell, f"in row {i}, column {j + 1}") for j, cell in enumerate(row)]
              for i, row in rows]
     if exact:
