@@ -11,9 +11,8 @@ this form, so its residuals carry no rounding error at all.
 >>> a.ints, a.scale
 ([3, 6]
 [6, 2], 1/6)
->>> (a + a.times(flint.fmpq(1, 4))).fmpq_mat()
-[5/8, 5/4]
-[5/4, 5/12]
+>>> (a + a.times(flint.fmpq(1, 4))).fmpq_mat().entries()
+[5/8, 5/4, 5/4, 5/12]
 >>> a.trace(), a.inner(a)
 (5/6, 85/36)
 """
