@@ -13,7 +13,8 @@ L(η) − L* = ½ tr(H S) = (η/4)[tr C + E_b tr(H_b² S)], so L'(0) = ¼ tr C.
 Modules: :mod:`~verify.numeric.data` (exact input), :mod:`~verify.numeric.scaled`
 (exact integer matrices with a rational scale), :mod:`~verify.numeric.model`
 (H, C, M exactly), :mod:`~verify.numeric.floatsolve`
-(float64 eigenbasis solvers), :mod:`~verify.numeric.refine` (mixed-precision
+(float64 eigenbasis solvers), :mod:`~verify.numeric.krylov` (one Krylov space for the
+float64 mode at large d), :mod:`~verify.numeric.refine` (mixed-precision
 refinement with exact residuals), :mod:`~verify.numeric.backends`, :mod:`~verify.numeric.series`,
 :mod:`~verify.numeric.critical`, :mod:`~verify.numeric.crossval`,
 :mod:`~verify.numeric.analysis`, :mod:`~verify.numeric.command` (CLI).
