@@ -1,98 +1,137 @@
-"""Benchmark of the numeric backend; prints figures and ratios measured in one run.
+"""Benchmark of ``heatcap numeric``: the whole run against a baseline timed in the same run.
 
-    python benchmarks/bench_numeric.py            # full (a few minutes)
+    python benchmarks/bench_numeric.py            # full (about two minutes)
     python benchmarks/bench_numeric.py --quick    # well under a minute
 
-1. S(η) at 50 digits: mixed-precision refinement vs dense mpmath LU on the
-   d(d+1)/2 vec system (the baseline, timed in the same run), d = 20, n = 200
-   (quick: d = 10, n = 100).
-2. The whole multiprecision analysis (two runs for certified digits, η_c, Taylor
-   to order 4, no cross-validation) at d = 30, n = 569, 30 digits (quick: d = 15).
-3. float64 analysis at d = 500, n = 1000 (quick: d = 120, n = 300).
+[1] The whole ``heatcap numeric DATA --eta E --dps 50`` (CSV read, η_c, two certification
+    passes, Taylor series, every proof line, Richardson) against mpmath's dense LU solve
+    alone (``lu_solve`` at 50 digits) of the same d(d+1)/2 system, at d = 5, 10, 20
+    (n = 100, 200, 200; quick: d = 5, 10).  Timed twice: ``analyze`` in this (warm)
+    interpreter, and the command in a fresh interpreter (``python -m verify.cli``, which
+    includes starting Python and importing numpy, mpmath, flint and sympy).
+    Goals: ratio ≥ 20 at d = 20, > 1 at d = 5 and 10.
+[2] The whole command at d = 30, n = 569, 30 digits (quick: d = 15).  Goal: < 10 s.
+[3] The whole command with --float64 at d = 500, n = 5000 (quick: d = 120, n = 1000).
+    Goal: < 5 s.
+
+The data are correlated features with a 1e3 spread of scales written as 17-digit decimals,
+like real CSV files; η = η_c/2.  Every timing is the best of ``--repeat`` runs (default 3),
+the LU baseline included, since the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from verify.numeric import LeastSquaresData, analyze, exact_model
-from verify.numeric.backends import ExactBackend
-from verify.numeric.digits import agree_digits
-from verify.numeric.floatsolve import FloatModel
-from verify.numeric.model import MpModel
-from verify.numeric.refine import solve_refined
+from verify.numeric import analyze, read_csv  # noqa: E402
+from verify.numeric.backends import ExactBackend  # noqa: E402
+from verify.numeric.floatsolve import FloatModel  # noqa: E402
+from verify.numeric.model import exact_model  # noqa: E402
 
 
-def instance(n: int, d: int, seed: int = 0) -> LeastSquaresData:
+def write_instance(folder: Path, n: int, d: int, seed: int = 0) -> Path:
     """Correlated features with a 1e3 spread of scales, 17-digit decimals (like real CSVs)."""
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, d)) @ np.diag(np.logspace(0, -3, d)) + rng.standard_normal(d)
     y = z @ rng.standard_normal(d) + 0.3 * rng.standard_normal(n)
-    decimals = np.vectorize(lambda v: Fraction(f"{v:.17g}"), otypes=[object])
-    return LeastSquaresData.from_arrays(decimals(z), decimals(y))
+    path = folder / f"d{d}_n{n}.csv"
+    lines = [",".join([*(f"x{j}" for j in range(d)), "y"])]
+    lines += [",".join(f"{v:.17g}" for v in (*row, t)) for row, t in zip(z, y, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
-def timed(f):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    value = f()
-    return value, time.perf_counter() - start
+def half_critical(path: Path) -> str:
+    """η = η_c/2 (float64 estimate) as a short decimal."""
+    data = read_csv(path, exact=False)
+    return f"{0.5 * FloatModel.of(data).solver().critical_rate():.6g}"
 
 
-def bench_vec_baseline(n: int, d: int, dps: int) -> None:
-    data = instance(n, d)
-    exact = exact_model(data)
-    model = MpModel.of(exact, int((dps + 10) * 3.33))
-    ctx, eta = model.ctx, Fraction(1, 10 ** 6)
-    backend = ExactBackend(exact)
+def best(f, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def lu_baseline(path: Path, eta: str, dps: int, repeat: int) -> float:
+    """mpmath's lu_solve on the d(d+1)/2 system (L − ηM) s = ηc, at ``dps`` digits."""
+    import mpmath
+
+    model = exact_model(read_csv(path))
+    backend = ExactBackend(model)
+    d = model.d
     upper = [(i, j) for i in range(d) for j in range(i, d)]
+    e = Fraction(eta)
     system = backend._matrix("lyapunov", upper) - backend._matrix("sandwich", upper) * \
-        backend.number(eta)
-    a = ctx.matrix([[ctx.mpf(int(v.p)) / int(v.q) for v in system.table()[r]]
-                    for r in range(len(upper))])
-    b = ctx.matrix([model.number(eta) * model.noise[i, j] for i, j in upper])
-    x, t_lu = timed(lambda: ctx.lu_solve(a, b))
-    solver = FloatModel.of(data).solver()
-    (s, _), t_ref = timed(lambda: solve_refined(model, solver, eta, model.number(eta) * model.noise))
-    agree = min(agree_digits(x[k], s[i, j], dps) for k, (i, j) in enumerate(upper))
-    print(f"[1] S(η) d={d} n={n} at {dps} digits: dense mpmath LU {t_lu:.2f} s, "
-          f"refinement {t_ref:.3f} s, ratio {t_lu / t_ref:.0f}x; agree to {agree} digits")
+        backend.number(e)
+    ctx = mpmath.MPContext()
+    ctx.dps = dps
+    a = ctx.matrix([[ctx.mpf(int(v.p)) / int(v.q) for v in row] for row in system.tolist()])
+    rhs = model.noise * backend.number(e)
+    b = ctx.matrix([ctx.mpf(int(rhs[i, j].p)) / int(rhs[i, j].q) for i, j in upper])
+    return best(lambda: ctx.lu_solve(a, b), repeat)
 
 
-def bench_mp_analysis(n: int, d: int, dps: int) -> None:
-    data = instance(n, d, seed=1)
-    eta_c = FloatModel.of(data).solver().critical_rate()
-    eta = Fraction(eta_c / 2).limit_denominator(10 ** 8)
-    report, t = timed(lambda: analyze(data, eta, mode="mp", dps=dps, crossval=False))
-    print(f"[2] mp analysis d={d} n={n} at {dps} digits (η = η_c/2): {t:.1f} s "
-          f"(goal < 60 s: {'ok' if t < 60 else 'MISSED'}), certified digits "
-          f"{report.certified_digits}, η_c digits {report.eta_crit_digits}")
+def command(path: Path, eta: str, *flags: str) -> list[str]:
+    return [sys.executable, "-m", "verify.cli", "numeric", str(path), "--eta", eta, *flags]
 
 
-def bench_float(n: int, d: int) -> None:
-    data = instance(n, d, seed=2)
-    model = FloatModel.of(data)
-    eta = 0.5 * model.solver().critical_rate()
-    eta_f = Fraction(eta).limit_denominator(10 ** 12)
-    report, t = timed(lambda: analyze(data, eta_f, mode="float64", dps=16, crossval=False))
-    print(f"[3] float64 analysis d={d} n={n}: {t:.1f} s, excess loss "
-          f"{float(report.excess_loss):.6e}, slope {float(report.slope_at_zero):.6e}")
+def run_command(argv: list[str]) -> None:
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
 
 
-def main() -> None:
+def bench_against_lu(folder: Path, sizes: list[tuple[int, int]], repeat: int) -> None:
+    print("[1] whole heatcap numeric --dps 50 against mpmath lu_solve (50 digits) of the "
+          "d(d+1)/2 system")
+    for d, n in sizes:
+        path = write_instance(folder, n, d)
+        eta = half_critical(path)
+        lu = lu_baseline(path, eta, 50, repeat)
+        analyze(read_csv(path), eta, dps=50)  # warm this interpreter (imports, parsed proof)
+        warm = best(lambda p=path, e=eta: analyze(read_csv(p), e, dps=50), repeat)
+        cold = best(lambda p=path, e=eta: run_command(command(p, e, "--dps", "50")), repeat)
+        goal = 20 if d >= 20 else 1
+        verdict = lambda r, g=goal: "ok" if r >= g else "MISSED"  # noqa: E731
+        print(f"    d={d:>2} n={n}: lu_solve {lu:7.3f} s | in process {warm:6.3f} s, "
+              f"ratio {lu / warm:6.1f}x ({verdict(lu / warm)}) | fresh process {cold:6.3f} s, "
+              f"ratio {lu / cold:6.1f}x ({verdict(lu / cold)}); goal ratio ≥ {goal}")
+
+
+def bench_whole(folder: Path, label: str, n: int, d: int, flags: list[str], goal: float,
+                repeat: int) -> None:
+    path = write_instance(folder, n, d, seed=1)
+    eta = half_critical(path)
+    t = best(lambda: run_command(command(path, eta, *flags)), repeat)
+    print(f"{label} d={d} n={n} {' '.join(flags)}: {t:.2f} s "
+          f"(goal < {goal:g} s: {'ok' if t < goal else 'MISSED'})")
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, well under a minute")
-    quick = parser.parse_args().quick
-    bench_vec_baseline(*((100, 10) if quick else (200, 20)), dps=50)
-    bench_mp_analysis(*((569, 15) if quick else (569, 30)), dps=30)
-    bench_float(*((300, 120) if quick else (1000, 500)))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sizes = [(5, 100), (10, 200)] + ([] if args.quick else [(20, 200)])
+        bench_against_lu(folder, sizes, args.repeat)
+        bench_whole(folder, "[2]", 569, 15 if args.quick else 30, ["--dps", "30"], 10, args.repeat)
+        big = (1000, 120) if args.quick else (5000, 500)
+        bench_whole(folder, "[3]", *big, ["--float64"], 5, args.repeat)
 
 
 if __name__ == "__main__":

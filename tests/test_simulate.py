@@ -192,6 +192,9 @@ def test_command_text_and_start(csv_file: str, capsys: pytest.CaptureFixture[str
     (["{csv}", "--eta", "0.05", "--start", "1,x,2"], "not a number"),
     (["--eta", "0.05"], "DATA.csv"),
     (["--logistic", "--eta", "0.1,0.1"], "distinct"),
+    (["{csv}", "--eta", "0.05", "--seed", "-1"], "--seed must be a non-negative integer"),
+    (["--logistic", "--eta", "0.1,0.2", "--seed", "-1"], "--seed must be a non-negative integer"),
+    (["{csv}", "--eta", "1e999999999"], "decimal exponent beyond ±300"),
 ])
 def test_command_bad_input(csv_file: str, capsys: pytest.CaptureFixture[str], argv: list[str],
                            message: str) -> None:

@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["errors", "data", "model", "symmetric", "floatsolve", "digits", "crossval", "analysis", "lines"]
+MODULES = ["errors", "data", "scaled", "model", "symmetric", "floatsolve", "digits", "crossval", "analysis",
+           "lines"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,14 +7,18 @@ from fractions import Fraction
 import flint
 import numpy as np
 import pytest
-from numeric_instances import random_least_squares
+from numeric_instances import Reference, random_least_squares
 
-from verify.numeric import LeastSquaresData, analyze, exact_model
+from verify.numeric import LeastSquaresData, analyze
 from verify.numeric.backends import MpBackend
 from verify.numeric.digits import agree_digits, as_fraction
 from verify.numeric.floatsolve import FloatModel
-from verify.numeric.model import MpModel
+from verify.numeric.model import integer_model
 from verify.numeric.refine import solve_refined
+
+
+def reference(data: LeastSquaresData) -> Reference:
+    return Reference(data.features.tolist(), data.targets.tolist(), data.ridge)
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +36,30 @@ def brute_force_critical(x: np.ndarray) -> float:
 
 
 def test_mp_solution_has_tiny_exact_residual(small_data: LeastSquaresData) -> None:
-    """S from refinement at 40 digits, residual recomputed exactly in rationals."""
-    exact = exact_model(small_data)
-    model = MpModel.of(exact, 140)
+    """S refined to 40 digits; the residual recomputed exactly from explicit H_b (Reference)."""
+    model = integer_model(small_data)
     eta = Fraction(1, 20)
-    s, _ = solve_refined(model, FloatModel.of(small_data).solver(), eta,
-                         model.number(eta) * model.noise)
-    d = exact.d
-    sq = flint.fmpq_mat(d, d, [flint.fmpq(*as_fraction(v).as_integer_ratio()) for v in s.ravel()])
-    e = flint.fmpq(eta.numerator, eta.denominator)
-    residual = exact.hessian * sq + sq * exact.hessian - exact.sandwich(sq) * e - exact.noise * e
-    size = max(abs(as_fraction(v)) for v in (exact.noise * e).entries())
-    assert max(abs(as_fraction(v)) for v in residual.entries()) < size * Fraction(1, 10 ** 38)
+    refined = solve_refined(model, FloatModel.of(small_data).solver(dense=True), eta,
+                            model.noise.times(flint.fmpq(1, 20)), 40)
+    s = [[as_fraction(refined.solution[i, j]) for j in range(model.d)] for i in range(model.d)]
+    ref = reference(small_data)
+    t = ref.operator(eta, s)
+    residual = [t[i][j] - eta * ref.noise[i][j] for i in range(ref.d) for j in range(ref.d)]
+    size = max(abs(eta * v) for row in ref.noise for v in row)
+    assert refined.converged and max(abs(v) for v in residual) < size * Fraction(1, 10 ** 38)
+    # the residual the solver kept is exactly this one
+    kept = refined.residual
+    assert all(as_fraction(kept[i, j]) == -residual[i * ref.d + j]
+               for i in range(ref.d) for j in range(ref.d))
+
+
+def test_integer_model_against_reference(small_data: LeastSquaresData) -> None:
+    model, ref = integer_model(small_data), reference(small_data)
+    for name in ("hessian", "noise"):
+        got = getattr(model, name)
+        assert [[as_fraction(got[i, j]) for j in range(ref.d)] for i in range(ref.d)] == \
+            getattr(ref, name)
+    assert as_fraction(model.loss_star) == ref.loss_star
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -72,16 +88,13 @@ def test_critical_rate_against_brute_force_and_bounds(seed: int, n: int, d: int)
     assert report.eta_crit_digits >= 28
 
 
-def test_large_d_float_path_matches_dense(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_d_float_path_matches_dense() -> None:
     """The matrix-free (PCG + Lanczos) float64 path against the dense one."""
-    import verify.numeric.floatsolve as fs
-
     data = random_least_squares(6, 30, 5)
     model = FloatModel.of(data)
     eta = 0.9 * model.solver().critical_rate()
-    dense = model.solver().solve(eta, eta * model.noise)
-    monkeypatch.setattr(fs, "DENSE_LIMIT", 1)
-    sparse = model.solver()
+    dense = model.solver(dense=True).solve(eta, eta * model.noise)
+    sparse = model.solver(dense=False)
     assert np.allclose(sparse.solve(eta, eta * model.noise), dense, rtol=1e-9, atol=0)
     assert abs(sparse.critical_rate() / eta * 0.9 - 1) < 1e-10
 
@@ -91,15 +104,15 @@ def test_step3_identity_up_to_near_critical(small_data: LeastSquaresData, fracti
     mp = analyze(small_data, Fraction(1, 1000), mode="mp", dps=30, crossval=False)
     eta = Fraction(fraction) * as_fraction(mp.eta_crit.eta_crit)
     eta = eta.limit_denominator(10 ** 12)
-    exact_model_ = exact_model(small_data)
-    backend = MpBackend(MpModel.of(exact_model_, 120), FloatModel.of(small_data).solver())
+    backend = MpBackend(integer_model(small_data), FloatModel.of(small_data).solver(dense=True), 36)
     from verify.numeric import stationary_law
 
     law = stationary_law(backend, eta)
     assert agree_digits(law.excess_loss, law.identity_rhs, 40) >= 32
     exact = analyze(small_data, eta, mode="exact", dps=30, crossval=False)
     assert agree_digits(law.excess_loss, exact.excess_loss, 40) >= 30
-    s = np.array([[float(v) for v in row] for row in law.second_moment])
+    d = small_data.d
+    s = np.array([[float(law.second_moment[i, j]) for j in range(d)] for i in range(d)])
     assert np.linalg.eigvalsh(s).min() > 0  # a second moment: positive definite
 
 
@@ -131,3 +144,22 @@ def test_global_mpmath_precision_untouched(small_data: LeastSquaresData) -> None
     before = mpmath.mp.prec
     analyze(small_data, Fraction(1, 100), mode="mp", dps=60, crossval=False)
     assert mpmath.mp.prec == before
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_krylov_float_path_matches_dense(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """float64 at large d (one Krylov space: S(η), Richardson, Taylor, η_c) against the dense
+    spectral path, which solves each equation separately."""
+    import verify.numeric.floatsolve as fs
+
+    data = random_least_squares(seed, 40, 6)
+    eta = Fraction(1, 200)
+    dense = analyze(data, eta, mode="float64", dps=16)
+    monkeypatch.setattr(fs, "FLOAT_DENSE_LIMIT", 0)
+    krylov = analyze(data, eta, mode="float64", dps=16)
+    for name in ("excess_loss", "second_derivative_at_zero"):
+        assert agree_digits(getattr(krylov, name), getattr(dense, name), 16) >= 12, name
+    assert agree_digits(krylov.eta_crit.eta_crit, dense.eta_crit.eta_crit, 16) >= 12
+    for a, b in zip(krylov.taylor, dense.taylor, strict=True):
+        assert agree_digits(a, b, 16) >= 11
+    assert [r["agree_digits"] >= 11 for r in krylov.crossval] == [True] * len(krylov.crossval)

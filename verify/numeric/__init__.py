@@ -10,10 +10,12 @@ generalized Lyapunov equation
 finite exactly for 0 < η < η_c, and the converged excess loss is
 L(η) − L* = ½ tr(H S) = (η/4)[tr C + E_b tr(H_b² S)], so L'(0) = ¼ tr C.
 
-Modules: :mod:`~verify.numeric.data` (exact input), :mod:`~verify.numeric.model`
-(H, C, M in exact and multiprecision arithmetic), :mod:`~verify.numeric.floatsolve`
-(float64 eigenbasis solvers), :mod:`~verify.numeric.refine` (mixed-precision
-refinement), :mod:`~verify.numeric.backends`, :mod:`~verify.numeric.series`,
+Modules: :mod:`~verify.numeric.data` (exact input), :mod:`~verify.numeric.scaled`
+(exact integer matrices with a rational scale), :mod:`~verify.numeric.model`
+(H, C, M exactly), :mod:`~verify.numeric.floatsolve`
+(float64 eigenbasis solvers), :mod:`~verify.numeric.krylov` (one Krylov space for the
+float64 mode at large d), :mod:`~verify.numeric.refine` (mixed-precision
+refinement with exact residuals), :mod:`~verify.numeric.backends`, :mod:`~verify.numeric.series`,
 :mod:`~verify.numeric.critical`, :mod:`~verify.numeric.crossval`,
 :mod:`~verify.numeric.analysis`, :mod:`~verify.numeric.command` (CLI).
 See docs/numeric.md.
@@ -35,8 +37,9 @@ _HOMES = {
     "NumericInputError": "errors",
     "expect_shape": "errors",
     "ExactModel": "model",
-    "MpModel": "model",
+    "IntegerModel": "model",
     "exact_model": "model",
+    "integer_model": "model",
     "StationaryLaw": "series",
     "stationary_law": "series",
     "taylor_coefficients": "series",
@@ -53,8 +56,8 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CriticalRate",
     "ExactModel",
+    "IntegerModel",
     "LeastSquaresData",
-    "MpModel",
     "NumericInputError",
     "QuadraticData",
     "Report",
@@ -63,6 +66,7 @@ __all__ = [
     "crossval_rows",
     "exact_model",
     "expect_shape",
+    "integer_model",
     "parse_eta",
     "read_csv",
     "richardson_limit",

@@ -9,8 +9,9 @@ in :mod:`verify.numeric.analysis` is written once against this interface.
 
 * :class:`ExactBackend` -- rationals (python-flint ``fmpq_mat``); (1) is the
   m×m rational system in the coordinates S_ij, i ≤ j, m = d(d+1)/2.
-* :class:`MpBackend` -- mpmath at a chosen precision; (1) by iterative
-  refinement (:mod:`verify.numeric.refine`).
+* :class:`MpBackend` -- exact integer matrices (:mod:`verify.numeric.scaled`); (1) by
+  iterative refinement with exact residuals (:mod:`verify.numeric.refine`) to a chosen
+  number of digits.
 * :class:`FloatBackend` -- numpy float64 in the eigenbasis of H.
 """
 
@@ -25,8 +26,11 @@ import numpy as np
 
 from .errors import NumericInputError
 from .floatsolve import EigenSolver, FloatModel
-from .model import ExactModel, MpModel, mp_matmul
-from .refine import solve_refined
+from .krylov import TOL as KRYLOV_TOL
+from .krylov import KrylovSpace
+from .model import ExactModel, IntegerModel
+from .refine import Refined, solve_refined
+from .scaled import Scaled, fmpq_of
 
 __all__ = ["Backend", "ExactBackend", "FloatBackend", "MpBackend"]
 
@@ -45,12 +49,31 @@ class Backend(Protocol):
     def trace_product(self, a: object, s: object) -> object: ...
     def trace(self, a: object) -> object: ...
     def scale(self, c: object, s: object) -> object: ...
+    def stationary_moment(self, eta: Fraction) -> object: ...
+    def taylor_terms(self, order: int) -> list[object]: ...
+
+
+class _Recursions:
+    """S(η) by one solve and the Taylor terms S_k by the recursion L(S_{k+1}) = M(S_k)."""
+
+    def stationary_moment(self, eta: Fraction) -> object:
+        """S with H S + S H − η M(S) = η C."""
+        b: Backend = self  # type: ignore[assignment]
+        return b.solve(eta, b.scale(b.number(eta), b.noise))
+
+    def taylor_terms(self, order: int) -> list[object]:
+        """[S₁, …, S_order]: H S₁ + S₁ H = C, H S_{k+1} + S_{k+1} H = M(S_k)."""
+        b: Backend = self  # type: ignore[assignment]
+        terms = [b.solve(Fraction(0), b.noise)]
+        while len(terms) < order:
+            terms.append(b.solve(Fraction(0), b.sandwich(terms[-1])))
+        return terms
 
 
 class _ModelArrays:
     """H, C and L* read from the backend's model (flint rationals, or numpy arrays)."""
 
-    model: ExactModel | MpModel | FloatModel
+    model: ExactModel | IntegerModel | FloatModel
 
     @property
     def hessian(self) -> np.ndarray:
@@ -66,7 +89,7 @@ class _ModelArrays:
 
 
 @dataclass(frozen=True, eq=False)
-class ExactBackend(_ModelArrays):
+class ExactBackend(_Recursions, _ModelArrays):
     """Exact rational arithmetic; S is an ``fmpq_mat``."""
 
     model: ExactModel
@@ -125,45 +148,104 @@ class ExactBackend(_ModelArrays):
 
 
 @dataclass(frozen=True, eq=False)
-class MpBackend(_ModelArrays):
-    """mpmath at ``model.ctx.prec`` bits; S is an object array of ``ctx.mpf``."""
+class MpBackend(_Recursions, _ModelArrays):
+    """Exact arithmetic on refined approximations: S is a :class:`Scaled` matrix refined to
+    about ``digits`` digits, numbers are exact ``fmpq`` (functions of that S).
 
-    model: MpModel
+    ``seeds`` (per η, in call order) start the refinement of each solve; :meth:`seeded`
+    makes a more precise backend seeded with this one's solutions.
+    """
+
+    model: IntegerModel
     solver: EigenSolver
+    digits: int
+    seeds: dict[Fraction, list[Scaled]] = field(default_factory=dict)
+    solutions: list[tuple[Fraction, Refined]] = field(default_factory=list)
+    series: tuple[Scaled, ...] = ()
 
+    def number(self, value: Fraction) -> flint.fmpq:
+        return fmpq_of(value)
 
-    def number(self, value: Fraction) -> object:
-        return self.model.number(value)
+    def stationary_moment(self, eta: Fraction) -> Scaled:
+        """S(η), refined from Σ_k η^k S_k over ``series`` (if given and no seed is queued): the
+        start only saves steps, the refinement to ``digits`` digits is the same."""
+        if not self.series or self.seeds.get(eta):
+            return super().stationary_moment(eta)
+        e = fmpq_of(eta)
+        start = self.series[0].times(e)
+        for k, term in enumerate(self.series[1:], 2):
+            start = start + term.times(e ** k)
+        self.seeds[eta] = [start]
+        return super().stationary_moment(eta)
 
-    def solve(self, eta: Fraction, rhs: np.ndarray) -> np.ndarray:
-        return solve_refined(self.model, self.solver, eta, rhs)[0]
+    def solve(self, eta: Fraction, rhs: Scaled) -> Scaled:
+        queue = self.seeds.get(eta)
+        start = queue.pop(0) if queue else None
+        refined = solve_refined(self.model, self.solver, eta, rhs, self.digits, start)
+        self.solutions.append((eta, refined))
+        return refined.solution
 
-    def sandwich(self, s: np.ndarray) -> np.ndarray:
+    def sandwich(self, s: Scaled) -> Scaled:
         return self.model.sandwich(s)
 
-    def weighted_trace(self, s: np.ndarray) -> object:
+    def weighted_trace(self, s: Scaled) -> flint.fmpq:
         return self.model.weighted_trace(s)
 
-    def trace_product(self, a: np.ndarray, s: np.ndarray) -> object:
-        return self.model.ctx.fdot(list(a.ravel()), list(s.T.ravel()))
+    def trace_product(self, a: Scaled, s: Scaled) -> flint.fmpq:
+        return a.inner(s)  # tr(A S) = Σ A_ij S_ij for symmetric A
 
-    def trace(self, a: np.ndarray) -> object:
-        return self.model.ctx.fsum(np.diag(a))
+    def trace(self, a: Scaled) -> flint.fmpq:
+        return a.trace()
 
-    def scale(self, c: object, s: np.ndarray) -> np.ndarray:
-        return s * c
+    def scale(self, c: flint.fmpq, s: Scaled) -> Scaled:
+        return s.times(c)
 
-    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return mp_matmul(self.model.ctx, a, b)
+    def seeded(self, digits: int) -> MpBackend:
+        """A backend at ``digits`` digits whose solves start from this backend's solutions."""
+        seeds: dict[Fraction, list[Scaled]] = {}
+        for eta, refined in self.solutions:
+            seeds.setdefault(eta, []).append(refined.solution)
+        return MpBackend(self.model, self.solver, digits, seeds)
+
+    @property
+    def converged(self) -> bool:
+        """True if every solve so far reached its digits."""
+        return all(r.converged for _, r in self.solutions)
 
 
 @dataclass(frozen=True, eq=False)
-class FloatBackend(_ModelArrays):
-    """numpy float64 in the eigenbasis of H; S is a float array."""
+class FloatBackend(_Recursions, _ModelArrays):
+    """numpy float64 in the eigenbasis of H; S is a float array.
+
+    For the matrix-free solver (large d) the first stationary solve builds one Krylov space
+    (:mod:`verify.numeric.krylov`) that then gives S(η) at other η, the Taylor terms and η_c.
+    """
 
     model: FloatModel
     solver: EigenSolver
+    _spaces: list[KrylovSpace] = field(default_factory=list)
 
+    @property
+    def space(self) -> KrylovSpace | None:
+        return self._spaces[0] if self._spaces else None
+
+    def stationary_moment(self, eta: Fraction) -> np.ndarray:
+        sv = self.solver
+        if sv.dense or not eta > 0:
+            return super().stationary_moment(eta)
+        if not self._spaces:
+            self._spaces.append(sv.noise_space(self.model.noise, float(eta)))
+        space = self._spaces[0]
+        if space.residual(float(eta)) > KRYLOV_TOL:
+            return super().stationary_moment(eta)
+        return sv.from_eigenbasis(space.solve(float(eta)) / np.sqrt(sv.pair_sums))
+
+    def taylor_terms(self, order: int) -> list[np.ndarray]:
+        space, sv = self.space, self.solver
+        if space is None or order > space.steps:
+            return super().taylor_terms(order)
+        root = np.sqrt(sv.pair_sums)
+        return [sv.from_eigenbasis(space.power(k) / root) for k in range(order)]
 
     def number(self, value: Fraction) -> float:
         return float(value)
@@ -178,8 +260,12 @@ class FloatBackend(_ModelArrays):
     def weighted_trace(self, s: np.ndarray) -> float:
         m = self.model
         if m.features is not None:
-            q = ((m.features @ s) * m.features).sum(axis=1)
-            return float(np.mean(np.einsum("bi,bi->b", m.features, m.features) * q))
+            q = np.einsum("bi,bi->b", m.features @ s, m.features)
+            out = float(np.mean(np.einsum("bi,bi->b", m.features, m.features) * q))
+            if m.ridge:
+                lam = m.ridge
+                out += 2 * lam * float(np.vdot(m.hessian, s)) - lam * lam * float(np.trace(s))
+            return out
         assert m.hessians is not None
         return float(np.einsum("bij,bjk,ki->", m.hessians, m.hessians, s) / m.hessians.shape[0])
 

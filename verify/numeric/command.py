@@ -20,8 +20,9 @@ from .digits import decimal_string, fraction_string
 
 if TYPE_CHECKING:  # the solvers are imported when the command runs, not when it is registered
     from .analysis import Report
+    from .data import LeastSquaresData
 
-__all__ = ["add_arguments", "report_json", "run"]
+__all__ = ["add_arguments", "human_report", "load_data", "report_json", "run"]
 
 _NUMBERS = ("L_star", "excess_loss", "slope_at_zero", "second_derivative_at_zero")
 
@@ -34,7 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exact", action="store_true", help="exact rational arithmetic")
     parser.add_argument("--float64", action="store_true", help="fast float64 arithmetic")
     parser.add_argument("--intercept", action="store_true", help="append a constant feature")
-    parser.add_argument("--order", type=int, default=4, help="Taylor order (default 4)")
+    parser.add_argument("--drop-constant", action="store_true",
+                        help="drop feature columns with one value in every row (before --intercept)")
+    parser.add_argument("--ridge", default=None, metavar="LAMBDA",
+                        help="add (λ/2)‖Φ‖² to every example's loss (λ ≥ 0; makes H definite)")
+    parser.add_argument("--order", type=int, default=4, help="Taylor order (2 to 30, default 4)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     variants = parser.add_argument_group("variants of SGD (docs/variants.md)")
     variants.add_argument("--batch-size", type=int, default=None, metavar="B",
@@ -52,7 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``heatcap numeric``; returns the exit code."""
     from .analysis import analyze
-    from .data import read_csv
     from .errors import NumericInputError
 
     try:
@@ -63,15 +67,39 @@ def run(args: argparse.Namespace) -> int:
         if _wants_variant(args):
             from .variants.command import run_variant
             return run_variant(args, mode)
-        report = analyze(read_csv(args.data, intercept=args.intercept), args.eta, mode=mode,
-                         dps=args.dps, order=args.order, progress=progress)
+        data, dropped = load_data(args, exact=mode != "float64")
+        report = analyze(data, args.eta, mode=mode, dps=args.dps, order=args.order,
+                         progress=progress)
         progress("")
     except NumericInputError as exc:
         print(f"heatcap: error: {exc}", file=sys.stderr)
         return 2
-    text = json.dumps(report_json(report), indent=2) if args.json else human_report(report)
+    extra = {"ridge": str(data.ridge), "dropped_columns": dropped}
+    text = (json.dumps({**report_json(report), **extra}, indent=2) if args.json
+            else human_report(report, **extra))
     print(text)
     return 0
+
+
+def load_data(args: argparse.Namespace, *, exact: bool = True) -> tuple[LeastSquaresData, list[int]]:
+    """The data of DATA.csv with --drop-constant, --intercept and --ridge applied, and the
+    (1-based) numbers of the dropped columns."""
+    from .data import parse_number, read_csv
+    from .errors import NumericInputError
+
+    data = read_csv(args.data, exact=exact)
+    dropped: list[int] = []
+    if getattr(args, "drop_constant", False):
+        dropped = data.constant_columns()
+        if len(dropped) == data.d:
+            raise NumericInputError(f"every feature column of {args.data} is constant")
+        data = data.without_columns(dropped)
+    if args.intercept:
+        data = data.with_intercept()
+    ridge = getattr(args, "ridge", None)
+    if ridge is not None:
+        data = data.with_ridge(parse_number(ridge, "(ridge)"))
+    return data, [j + 1 for j in dropped]
 
 
 def _wants_variant(args: argparse.Namespace) -> bool:
@@ -106,26 +134,33 @@ def report_json(report: Report) -> dict[str, object]:
     return out
 
 
-def human_report(report: Report) -> str:
+def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | None = None) -> str:
     """A readable summary of the report."""
-    j, width = report_json(report), min(report.dps, 30)
+    width = min(report.dps, 17 if report.mode == "float64" else 30)
+    data_lines = []
+    if ridge != "0":
+        data_lines.append(f"  ridge λ                  {ridge}")
+    if dropped_columns:
+        shown = ", ".join(map(str, dropped_columns))
+        data_lines.append(f"  dropped constant columns {len(dropped_columns)}: {shown}")
 
-    def short(text: object) -> str:
-        return decimal_string(text, width)
+    def short(value: object) -> str:
+        return decimal_string(value, width)
 
+    rate = report.eta_crit
     lines = [
         f"heatcap numeric ({report.mode}, {report.dps} digits): n = {report.n}, d = {report.d}",
-        f"  learning rate η          {short(j['eta'])}",
-        f"  L*                       {short(j['L_star'])}",
-        f"  L(η) − L*                {short(j['excess_loss'])}",
-        f"  L'(0) = ¼ tr C           {short(j['slope_at_zero'])}",
-        f"  L''(0)                   {short(j['second_derivative_at_zero'])}",
-        f"  η_c                      {short(j['eta_crit'])}",
-        f"  bounds on η_c            [{short(j['eta_crit_bounds'][0])}, "  # type: ignore[index]
-        f"{short(j['eta_crit_bounds'][1])}]",  # type: ignore[index]
+        *data_lines,
+        f"  learning rate η          {short(report.eta)}",
+        f"  L*                       {short(report.loss_star)}",
+        f"  L(η) − L*                {short(report.excess_loss)}",
+        f"  L'(0) = ¼ tr C           {short(report.slope_at_zero)}",
+        f"  L''(0)                   {short(report.second_derivative_at_zero)}",
+        f"  η_c                      {short(rate.eta_crit)}",
+        f"  bounds on η_c            [{short(rate.lower)}, {short(rate.upper)}]",
         f"  certified digits         {report.certified_digits} (η_c: {report.eta_crit_digits})",
         "  Taylor coefficients c_k = L^(k)(0)/k!:",
-        *(f"    c_{k} = {short(c)}" for k, c in enumerate(j["taylor"], 1)),  # type: ignore[arg-type]
+        *(f"    c_{k} = {short(c)}" for k, c in enumerate(report.taylor, 1)),
         "  cross-validation:",
         *(f"    {r['step']} line {r['line']}: {r['agree_digits']} digits agree"
           for r in report.crossval),

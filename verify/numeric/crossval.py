@@ -19,6 +19,11 @@ Every numbered line of the proof is evaluated by :mod:`verify.numeric.lines`.
 Richardson extrapolation: with f(h) = (L(h) − L*)/h = c₁ + c₂h + c₃h² + …,
 the table R[k][0] = f(h₀/2^k), R[k][j] = R[k][j−1] + (R[k][j−1] − R[k−1][j−1])/(2^j − 1)
 removes one power of h per column; R[K][K] → c₁ with error O(h₀^{K+1} 2^{−K(K+1)/2}).
+Since c_k grows like η_c^{−k}, the relative error is about (h₀/η_c)^{K+1} 2^{−K(K+1)/2}:
+with h₀ = η_c/2¹² (:data:`RICHARDSON_START`), :func:`richardson_levels` picks the smallest K
+for the digits wanted (K = 4 for 20 digits), so the check costs K + 1 solves.  It is an
+independent check of the Taylor coefficient (which is exact), so it is run to
+:data:`RICHARDSON_DIGITS` digits at most.
 
 >>> from fractions import Fraction
 >>> richardson_limit(lambda h: Fraction(1, 4) + 3 * h + h ** 2, Fraction(1, 2), 2)
@@ -27,14 +32,19 @@ Fraction(1, 4)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 
 from .backends import Backend
-from .digits import agree_digits, decimal_string
+from .digits import agree_digits, as_fraction, decimal_string
 from .series import StationaryLaw, stationary_law
 
-__all__ = ["crossval_rows", "richardson_limit", "row"]
+__all__ = ["RICHARDSON_DIGITS", "RICHARDSON_START", "crossval_rows", "richardson_levels",
+           "richardson_limit", "row"]
+
+RICHARDSON_DIGITS = 20
+RICHARDSON_START = Fraction(1, 2 ** 12)  # h₀ / η_c
 
 
 def row(step: str, line: int | str, lhs: object, rhs: object, digits: int) -> dict[str, object]:
@@ -55,23 +65,35 @@ def richardson_limit(f: Callable[[Fraction], object], h0: Fraction, levels: int)
     return previous[-1]
 
 
+def richardson_levels(digits: int) -> int:
+    """The smallest K with (h₀/η_c)^{K+1} 2^{−K(K+1)/2} ≤ 10^{−digits−1} (h₀ = η_c/2¹²)."""
+    bits = -math.log2(RICHARDSON_START)
+    k = 1
+    while bits * (k + 1) + k * (k + 1) / 2 < (digits + 1) * math.log2(10):
+        k += 1
+    return k
+
+
 def crossval_rows(backend: Backend, law: StationaryLaw, taylor: list[object],
-                  first_terms: list[object], eta_crit: float, digits: int,
-                  levels: int = 10) -> list[dict[str, object]]:
+                  first_terms: list[object], eta_crit: object, digits: int, *,
+                  richardson: Backend | None = None,
+                  richardson_digits: int = RICHARDSON_DIGITS) -> list[dict[str, object]]:
     """The rows listed in the module docstring, compared to ``digits`` digits.
 
     ``taylor`` holds c₁, c₂, … and ``first_terms`` S₁ (and more) from
     :func:`verify.numeric.series.taylor_coefficients`; ``eta_crit`` sets the
-    Richardson start h₀ = η_c/8, well inside the disc of convergence.
+    Richardson start h₀ = η_c/2¹²; the Richardson solves use ``richardson``
+    (default ``backend``) and aim at ``min(digits, richardson_digits)`` digits.
     """
     b = backend
+    r = richardson or b
     quarter_trace = b.trace(b.noise) / 4
-    h0 = Fraction(eta_crit / 8).limit_denominator(10 ** 6)
-    limit = richardson_limit(lambda h: stationary_law(b, h).excess_loss / b.number(h), h0, levels)
+    h0 = (as_fraction(eta_crit) * RICHARDSON_START).limit_denominator(10 ** 12)
+    levels = richardson_levels(min(digits, richardson_digits))
+    limit = richardson_limit(lambda h: stationary_law(r, h).excess_loss / r.number(h), h0, levels)
     return [
         row("step-3", "identity", law.excess_loss, law.identity_rhs, digits),
         row("step-4", "taylor", taylor[0], quarter_trace, digits),
         row("step-4", "richardson", limit, quarter_trace, digits),
         row("step-4", "second-derivative", taylor[1], b.weighted_trace(first_terms[0]) / 4, digits),
     ]
-

@@ -13,11 +13,12 @@ decimal strings are then computed without further rounding.
 from __future__ import annotations
 
 import decimal
+import math
 from fractions import Fraction
 
 import flint
 
-__all__ = ["agree_digits", "as_fraction", "decimal_string", "fraction_string"]
+__all__ = ["agree_digits", "as_fraction", "decimal_string", "floor_log10", "fraction_string"]
 
 
 def as_fraction(x: object) -> Fraction:
@@ -40,7 +41,17 @@ def agree_digits(a: object, b: object, cap: int) -> int:
     rel = abs(fa - fb) / max(abs(fa), abs(fb))
     if rel >= 1:
         return 0
-    return min(cap, len(str(rel.denominator // rel.numerator)) - 1)
+    return min(cap, floor_log10(rel.denominator // rel.numerator))
+
+
+def floor_log10(k: int) -> int:
+    """⌊log10 k⌋ for an integer k ≥ 1, without converting k to a string."""
+    guess = max(0, int((k.bit_length() - 1) * math.log10(2)))
+    while 10 ** guess > k:
+        guess -= 1
+    while 10 ** (guess + 1) <= k:
+        guess += 1
+    return guess
 
 
 def decimal_string(x: object, digits: int) -> str:

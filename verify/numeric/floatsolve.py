@@ -14,12 +14,14 @@ M̃(S̃) = E_b H̃_b S̃ H̃_b in svec coordinates.  Both A and B are self-adjoi
 for the Frobenius inner product, A is positive definite and B positive
 semidefinite, so A − η B is positive definite exactly for η < η_c = 1/ρ(A⁻¹B).
 
-* small d (m = d(d+1)/2 ≤ DENSE_LIMIT): B is formed densely (one Gram
-  matrix of the flattened H̃_b), (1) is solved by a cached inverse and η_c by
-  one symmetric eigenvalue problem of A^{-1/2} B A^{-1/2};
-* large d: (1) is solved matrix-free by conjugate gradients preconditioned
-  with A⁻¹ (elementwise division), and η_c by Lanczos.  For least squares a
-  product M̃(S̃) = (1/n) X̃ᵀ diag(q) X̃, q_b = x̃_bᵀ S̃ x̃_b, costs O(n d²).
+* dense (m = d(d+1)/2 ≤ FLOAT_DENSE_LIMIT in the float64 mode, ≤ DENSE_LIMIT for the
+  multiprecision refinement): B is formed densely (one Gram matrix of the flattened H̃_b)
+  and K = A^{-1/2} B A^{-1/2} = U diag(θ) Uᵀ is decomposed once; then (1) is solved for any
+  η by s = A^{-1/2} U (I − ηΘ)⁻¹ Uᵀ A^{-1/2} y, and η_c = 1/θ_max;
+* matrix-free: (1) by conjugate gradients preconditioned with A⁻¹ (elementwise division),
+  η_c by Lanczos, and in the float64 mode the stationary law, the Taylor terms and η_c all
+  from one Krylov space (:mod:`verify.numeric.krylov`).  For least squares a product
+  M̃(S̃) = (1/n) X̃ᵀ diag(q) X̃, q_b = x̃_bᵀ S̃ x̃_b, costs O(n d²).
 
 >>> import numpy as np
 >>> from verify.numeric.data import LeastSquaresData
@@ -32,40 +34,70 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from .data import LeastSquaresData, QuadraticData
-from .symmetric import pairs, smat, svec, svec_weights
+from .errors import NumericInputError
+from .krylov import KrylovSpace, krylov_space
+from .symmetric import pairs, smat, svec
 
-__all__ = ["DENSE_LIMIT", "EigenSolver", "FloatModel"]
+__all__ = ["DENSE_LIMIT", "FLOAT_DENSE_LIMIT", "EigenSolver", "FloatModel"]
 
-DENSE_LIMIT = 2600
+DENSE_LIMIT = 2600  # largest m = d(d+1)/2 ever solved densely (multiprecision)
+WELL_CONDITIONED = 1e8  # cond(H) below which Φ* comes from the normal equations, not lstsq
+FLOAT_DENSE_LIMIT = 120  # float64 mode: dense for d ≤ 15 (bench_levers [e]: the Krylov space wins beyond)
 
 
 @dataclass(frozen=True, eq=False)
 class FloatModel:
-    """H, C, L* and the per-example curvature in float64."""
+    """H, C, L* and the per-example curvature in float64 (H_b = x_b x_bᵀ + λI for least squares)."""
 
     hessian: np.ndarray
     noise: np.ndarray
     loss_star: float
     features: np.ndarray | None
     hessians: np.ndarray | None
+    ridge: float = 0.0
+    eigen: tuple[np.ndarray, np.ndarray] | None = None  # eigh(H), when already computed
 
     @classmethod
     def of(cls, data: LeastSquaresData | QuadraticData) -> FloatModel:
-        """The float64 model (least squares solved by ``numpy.linalg.lstsq``)."""
+        """The float64 model (least squares by the normal equations in the eigenbasis of H when
+        cond(H) < 1e8, else by ``numpy.linalg.lstsq``).
+
+        Raises :class:`NumericInputError` if the data overflow float64.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            model = cls._of(data)
+        if not all(np.all(np.isfinite(a)) for a in (model.hessian, model.noise, model.loss_star)):
+            raise NumericInputError(
+                "the data overflow float64 (H or C has an entry beyond 1e308): rescale the columns")
+        return model
+
+    @classmethod
+    def _of(cls, data: LeastSquaresData | QuadraticData) -> FloatModel:
         if isinstance(data, QuadraticData):
             g, h = data.gradients.astype(float), data.hessians.astype(float)
             return cls(h.mean(axis=0), g.T @ g / data.n, float(data.losses.astype(float).mean()),
                        None, h)
-        x, y = data.features.astype(float), data.targets.astype(float)
-        r = x @ np.linalg.lstsq(x, y, rcond=None)[0] - y
-        return cls(x.T @ x / data.n, x.T @ (r[:, None] ** 2 * x) / data.n,
-                   float(r @ r / (2 * data.n)), x, None)
+        x, y = np.asarray(data.features, dtype=float), np.asarray(data.targets, dtype=float)
+        n, d, lam = x.shape[0], x.shape[1], float(data.ridge)
+        hessian = x.T @ x / n + lam * np.eye(d)
+        eigen = np.linalg.eigh(hessian)
+        values, basis = eigen
+        if values[0] > 0 and values[-1] < WELL_CONDITIONED * values[0]:
+            phi = basis @ ((basis.T @ (x.T @ y / n)) / values)  # the normal equations
+        elif lam:
+            phi = np.linalg.solve(hessian, x.T @ y / n)
+        else:
+            phi = np.linalg.lstsq(x, y, rcond=None)[0]
+        r = x @ phi - y
+        noise = x.T @ (r[:, None] ** 2 * x) / n - lam ** 2 * np.outer(phi, phi)
+        loss = float(r @ r / (2 * n) + lam / 2 * phi @ phi)
+        return cls(hessian, noise, loss, x, None, lam, eigen)
 
     @property
     def n(self) -> int:
@@ -77,27 +109,39 @@ class FloatModel:
     def d(self) -> int:
         return int(self.hessian.shape[0])
 
-    def solver(self) -> EigenSolver:
-        """The eigenbasis solver of this model."""
-        return EigenSolver.of(self)
+    def solver(self, dense: bool | None = None) -> EigenSolver:
+        """The eigenbasis solver of this model (``dense``: None chooses by size)."""
+        return EigenSolver.of(self, dense)
 
 
 @dataclass(frozen=True, eq=False)
 class EigenSolver:
-    """Solves (1) and finds η_c in the eigenbasis Q of H."""
+    """Solves (1) and finds η_c in the eigenbasis Q of H.
+
+    ``eigenvalues`` are those of H; ``features`` (least squares, rows x̃_b = Qᵀx_b) or
+    ``hessians`` (H̃_b) describe M̃; ``ridge`` λ adds λ(Λ₀S̃ + S̃Λ₀) + λ²S̃ with Λ₀ = Λ − λI.
+    """
 
     eigenvalues: np.ndarray
     basis: np.ndarray
     features: np.ndarray | None
     hessians: np.ndarray | None
-    _inverses: dict[float, np.ndarray] = field(default_factory=dict)
+    dense: bool
+    ridge: float = 0.0
 
     @classmethod
-    def of(cls, model: FloatModel) -> EigenSolver:
-        lam, q = np.linalg.eigh(model.hessian)
+    def of(cls, model: FloatModel, dense: bool | None = None) -> EigenSolver:
+        lam, q = model.eigen if model.eigen is not None else np.linalg.eigh(model.hessian)
+        if not lam[0] > 0:
+            raise NumericInputError(
+                f"H is not positive definite in float64 (smallest eigenvalue {lam[0]:.3g}): "
+                "the features are (numerically) dependent or their scales span beyond float64")
         xt = None if model.features is None else model.features @ q
         ht = None if model.hessians is None else q.T @ model.hessians @ q
-        return cls(lam, q, xt, ht)
+        m = lam.size * (lam.size + 1) // 2
+        if dense is None:
+            dense = m <= FLOAT_DENSE_LIMIT
+        return cls(lam, q, xt, ht, dense and m <= DENSE_LIMIT, model.ridge)
 
     @property
     def d(self) -> int:
@@ -107,10 +151,6 @@ class EigenSolver:
     def pair_sums(self) -> np.ndarray:
         """The d×d matrix λ_i + λ_j (the Lyapunov operator in the eigenbasis)."""
         return self.eigenvalues[:, None] + self.eigenvalues[None, :]
-
-    @property
-    def dense(self) -> bool:
-        return self.d * (self.d + 1) // 2 <= DENSE_LIMIT
 
     def to_eigenbasis(self, s: np.ndarray) -> np.ndarray:
         return self.basis.T @ s @ self.basis
@@ -122,10 +162,39 @@ class EigenSolver:
         """M̃(S̃) = E_b H̃_b S̃ H̃_b, in the eigenbasis."""
         if self.features is not None:
             xt = self.features
-            q = ((xt @ st) * xt).sum(axis=1)
-            return xt.T @ (q[:, None] * xt) / xt.shape[0]
+            q = np.einsum("bi,bi->b", xt @ st, xt)
+            out = xt.T @ (q[:, None] * xt) / xt.shape[0]
+            if self.ridge:
+                lam = self.ridge
+                out += lam * (self.pair_sums - 2 * lam) * st + lam * lam * st
+            return out
         assert self.hessians is not None
         return (self.hessians @ st @ self.hessians).mean(axis=0)
+
+    def sandwich_many(self, sts: list[np.ndarray]) -> list[np.ndarray]:
+        """[M̃(S̃) for S̃ in sts], batched into two matrix products for least squares."""
+        if self.features is None or len(sts) == 1:
+            return [self.sandwich(st) for st in sts]
+        xt, d = self.features, self.d
+        p = xt @ np.hstack(sts)
+        qs = [np.einsum("bi,bi->b", p[:, k * d:(k + 1) * d], xt) for k in range(len(sts))]
+        parts = [xt.T @ (q[:, None] * xt) / xt.shape[0] for q in qs]
+        if self.ridge:
+            lam = self.ridge
+            parts = [m + (lam * (self.pair_sums - 2 * lam) + lam * lam) * st
+                     for m, st in zip(parts, sts, strict=True)]
+        return parts
+
+    def noise_space(self, noise: np.ndarray, eta: float) -> KrylovSpace:
+        """The Krylov space of b = C̃/√(λ_i + λ_j) (:mod:`verify.numeric.krylov`), grown for η."""
+        root = np.sqrt(self.pair_sums)
+        start = np.zeros((self.d, self.d))
+        start[-1, -1] = 1.0  # the top eigenvector of H, as v vᵀ: a good first guess for η_c
+        rng = np.random.default_rng(0)
+        noise_part = rng.standard_normal(start.shape)
+        second = start + (noise_part + noise_part.T) / np.sqrt(2 * self.d * self.d)
+        return krylov_space(lambda ws: [m / root for m in self.sandwich_many([w / root for w in ws])],
+                            self.to_eigenbasis(noise) / root, second * root, [eta])
 
     def operator(self, eta: float, st: np.ndarray) -> np.ndarray:
         """(Λ S̃ + S̃ Λ) − η M̃(S̃)."""
@@ -145,7 +214,19 @@ class EigenSolver:
         rows = coeff[i, j] + coeff[j, i]  # (m, d, d): the two row positions (i,j), (j,i)
         b = rows[:, i, j] + rows[:, j, i]
         w = np.where(i == j, 0.5, 1 / np.sqrt(2.0))
-        return w[:, None] * b * w[None, :]
+        b = w[:, None] * b * w[None, :]
+        if self.ridge:
+            lam = self.ridge
+            b[np.diag_indices_from(b)] += lam * (self.pair_sums[i, j] - 2 * lam) + lam * lam
+        return b
+
+    @cached_property
+    def spectrum(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(√a, θ, U): K = A^{-1/2} B A^{-1/2} = U diag(θ) Uᵀ, a = (λ_i + λ_j)_{i≤j} (dense only)."""
+        i, j = pairs(self.d)
+        root = np.sqrt(self.pair_sums[i, j])
+        theta, u = np.linalg.eigh(self.sandwich_matrix / np.outer(root, root))
+        return root, theta, u
 
     def solve(self, eta: float, rhs: np.ndarray) -> np.ndarray:
         """S with H S + S H − η E_b[H_b S H_b] = rhs (original basis, float64)."""
@@ -155,24 +236,21 @@ class EigenSolver:
         if eta == 0:
             return rhs / self.pair_sums
         if self.dense:
-            return smat(self._inverse(eta) @ svec(rhs), self.d)
+            root, theta, u = self.spectrum
+            w = u @ ((u.T @ (svec(rhs) / root)) / (1 - eta * theta))
+            return smat(w / root, self.d)
         return _pcg(lambda st: self.operator(eta, st), lambda r: r / self.pair_sums, rhs)
-
-    def _inverse(self, eta: float) -> np.ndarray:
-        if eta not in self._inverses:
-            a = np.diag(svec(self.pair_sums) / svec_weights(self.d))
-            self._inverses[eta] = np.linalg.inv(a - eta * self.sandwich_matrix)
-        return self._inverses[eta]
 
     def top_mode(self) -> tuple[float, np.ndarray]:
         """(μ, Ṽ): largest μ with M̃(Ṽ) = μ (ΛṼ + ṼΛ), ‖Ṽ‖_F = 1; η_c = 1/μ."""
         root = np.sqrt(self.pair_sums)
         if self.dense:
-            a = svec(root) / svec_weights(self.d)
-            vals, vecs = np.linalg.eigh(self.sandwich_matrix / np.outer(a, a))
-            mu, u = float(vals[-1]), smat(vecs[:, -1], self.d)
+            _, theta, vecs = self.spectrum
+            mu, u = float(theta[-1]), smat(vecs[:, -1], self.d)
         else:
-            mu, u = _lanczos_top(lambda v: self.sandwich(v / root) / root, self.d)
+            start = np.zeros((self.d, self.d))
+            start[-1, -1] = 1.0  # the top eigenvector of H, as v vᵀ: a good first guess
+            mu, u = _lanczos_top(lambda v: self.sandwich(v / root) / root, start * root)
         v = u / root
         return mu, v / np.linalg.norm(v)
 
@@ -204,29 +282,37 @@ def _pcg(apply, precondition, rhs: np.ndarray, tol: float = 1e-15,
     return x
 
 
-def _lanczos_top(apply, d: int, steps: int = 60, restarts: int = 20) -> tuple[float, np.ndarray]:
-    """Largest eigenpair of a self-adjoint PSD operator on Sym(d) (restarted Lanczos)."""
+def _lanczos_top(apply, start: np.ndarray, steps: int = 60, restarts: int = 20,
+                 tol: float = 1e-13) -> tuple[float, np.ndarray]:
+    """Largest eigenpair of a self-adjoint PSD operator on Sym(d) (restarted Lanczos).
+
+    The start is ``start`` plus a random symmetric matrix of the same norm, so that every
+    eigenvector has a component in it.
+    """
     rng = np.random.default_rng(0)
-    v = rng.standard_normal((d, d))
-    v = v + v.T
+    noise = rng.standard_normal(start.shape)
+    noise = noise + noise.T
+    v = start / np.linalg.norm(start) + noise / np.linalg.norm(noise)
     mu, best = 0.0, v
     for _ in range(restarts):
         basis, alphas, betas = [v / np.linalg.norm(v)], [], []
         for _k in range(steps):
             w = apply(basis[-1])
             alphas.append(_inner(w, basis[-1]))
-            for u in basis:
-                w = w - _inner(w, u) * u
-            beta = np.linalg.norm(w)
-            if beta < 1e-14 * abs(alphas[0] + 1e-300):
+            for _twice in range(2):
+                for u in basis:
+                    w = w - _inner(w, u) * u
+            beta = float(np.linalg.norm(w))
+            k = len(alphas)
+            t = np.diag(alphas) + np.diag(betas, 1) + np.diag(betas, -1)
+            vals, vecs = np.linalg.eigh(t)
+            if beta * abs(vecs[-1, -1]) <= tol * abs(vals[-1]) or beta < 1e-300:
                 break
             betas.append(beta)
             basis.append(w / beta)
-        k = len(alphas)
-        t = np.diag(alphas) + np.diag(betas[:k - 1], 1) + np.diag(betas[:k - 1], -1)
-        vals, vecs = np.linalg.eigh(t)
-        mu, best = float(vals[-1]), sum(c * u for c, u in zip(vecs[:, -1], basis, strict=False))
-        if np.linalg.norm(apply(best) - mu * best) <= 1e-13 * mu:
+        mu = float(vals[-1])
+        best = sum(c * u for c, u in zip(vecs[:, -1], basis[:k], strict=True))
+        if np.linalg.norm(apply(best) - mu * best) <= 1e-12 * mu:
             break
         v = best
     return mu, best / np.linalg.norm(best)

@@ -30,7 +30,9 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
+from functools import lru_cache
 from itertools import product
+from operator import mul
 
 import flint
 from sympy import Add, Basic, Expr, Mul, Rational, S, preorder_traversal, series
@@ -41,7 +43,8 @@ from derive.proof import Proof, heat_capacity_proof
 from derive.symbols import eta as ETA
 
 from .data import LeastSquaresData, QuadraticData
-from .digits import decimal_string
+from .digits import decimal_string, floor_log10
+from .scaled import Scaled, fmpq_of
 
 __all__ = ["LineEvaluator", "proof_line_rows"]
 
@@ -64,7 +67,7 @@ def _precision(digits: int) -> Iterator[None]:
 def _arb(x: object) -> flint.arb:
     """An exact conversion of a Fraction, flint rational, mpf or float to a ball."""
     if isinstance(x, Fraction):
-        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+        return flint.arb(fmpq_of(x))
     if isinstance(x, flint.fmpq | int | float):
         return flint.arb(x)
     sign, man, exp, _ = x._mpf_  # an mpmath mpf (man_exp drops the sign)
@@ -76,6 +79,8 @@ def _matrix(rows: Sequence[Sequence[object]]) -> flint.arb_mat:
 
 
 def _solver_matrix(m: object, d: int) -> flint.arb_mat:
+    if isinstance(m, Scaled):
+        return flint.arb_mat(m.ints) * flint.arb(m.scale)
     return _matrix([[m[i, j] for j in range(d)] for i in range(d)])
 
 
@@ -88,16 +93,21 @@ class _Examples:
             self.X = None
             self.H = [_matrix(h) for h in data.hessians]
             self.L = [_arb(v) for v in data.losses]
+            self.ridge = flint.arb(0)
             return
-        x = flint.fmpq_mat([[flint.fmpq(v.numerator, v.denominator) for v in row]
-                            for row in data.features])
-        y = flint.fmpq_mat([[flint.fmpq(v.numerator, v.denominator)] for v in data.targets])
-        r = x * (x.transpose() * x).solve(x.transpose() * y) - y
+        x = flint.fmpq_mat([[fmpq_of(v) for v in row] for row in data.features])
+        y = flint.fmpq_mat([[fmpq_of(v)] for v in data.targets])
+        n, d, lam = x.nrows(), x.ncols(), fmpq_of(data.ridge)
+        eye = flint.fmpq_mat(d, d, [int(i == j) for i in range(d) for j in range(d)])
+        phi = (x.transpose() * x + eye * (lam * n)).solve(x.transpose() * y)
+        r = x * phi - y
         self.X = flint.arb_mat(x)
-        self.G = flint.arb_mat(flint.fmpq_mat([[x[b, j] * r[b, 0] for j in range(x.ncols())]
-                                                for b in range(x.nrows())]))
+        self.ridge = flint.arb(lam)  # H_b = x_b x_bᵀ + λI, g_b = x_b r_b + λΦ*
+        self.G = flint.arb_mat(flint.fmpq_mat([[x[b, j] * r[b, 0] + lam * phi[j, 0] for j in range(d)]
+                                                for b in range(n)]))
         self.H = None
-        self.L = [flint.arb(r[b, 0] ** 2 / 2) for b in range(x.nrows())]
+        penalty = lam / 2 * sum((phi[j, 0] ** 2 for j in range(d)), flint.fmpq(0))
+        self.L = [flint.arb(r[b, 0] ** 2 / 2 + penalty) for b in range(n)]
 
     @property
     def n(self) -> int:
@@ -110,11 +120,18 @@ class _Examples:
 
 def _rowdot(a: flint.arb_mat, b: flint.arb_mat) -> list[flint.arb]:
     """Row-wise inner products, broadcasting a 1-row matrix."""
-    rows = max(a.nrows(), b.nrows())
-    ia = (lambda i: i) if a.nrows() > 1 else (lambda i: 0)
-    ib = (lambda i: i) if b.nrows() > 1 else (lambda i: 0)
-    return [sum((a[ia(i), j] * b[ib(i), j] for j in range(a.ncols())), flint.arb(0))
-            for i in range(rows)]
+    ra, rb = _broadcast(a.tolist(), b.tolist())
+    zero = flint.arb(0)
+    return [sum(map(mul, x, y), zero) for x, y in zip(ra, rb, strict=True)]
+
+
+def _broadcast(ra: list, rb: list) -> tuple[list, list]:
+    """Two lists of rows with one repeated if it has a single row."""
+    if len(ra) == 1 and len(rb) > 1:
+        ra = ra * len(rb)
+    elif len(rb) == 1 and len(ra) > 1:
+        rb = rb * len(ra)
+    return ra, rb
 
 
 class LineEvaluator:
@@ -151,11 +168,7 @@ class LineEvaluator:
         raise ValueError(f"cannot evaluate {type(expr).__name__} numerically")
 
     def _monomials(self, expr: Basic) -> list[tuple[tuple, Expr]]:
-        from verify.canonical import canonical
-        from verify.context import Context
-
-        ctx = Context.build(("expansion",), HYPOTHESES)
-        return list(canonical(expr, ctx).items())
+        return _canonical_monomials(expr)
 
     def _at_eta(self, expr: Basic) -> Value:
         total, size = flint.arb(0), flint.arb(0)
@@ -252,7 +265,12 @@ class LineEvaluator:
             return self._path(vals[0], vals[1:-1], vals[-1])
         for i, m in enumerate(vals):
             if isinstance(m, tuple) and m[0] == "rank1":  # tr(x xᵀ M₂ ⋯ M_k) = xᵀ M₂ ⋯ M_k x
-                return self._path(m[1], vals[i + 1:] + vals[:i], m[1])
+                rest = vals[i + 1:] + vals[:i]
+                out = self._path(m[1], rest, m[1])
+                if m[2] != 0:  # + λ tr(M₂ ⋯ M_k) for H_b = x xᵀ + λI
+                    extra = self._trace(rest) if rest else [flint.arb(self.ex.d)]
+                    out = _add(out, [m[2] * v for v in extra])
+                return out
         return self._trace(vals)
 
     def _path(self, left: object, middle: list, right: object) -> list[flint.arb]:
@@ -281,7 +299,7 @@ class LineEvaluator:
             return pick(self.ex.G) if label >= 0 or at is not None else _row(self.ex.G, 0)
         if name == "H_b":
             if self.ex.X is not None:
-                return ("rank1", pick(self.ex.X) if label >= 0 else _row(self.ex.X, 0))
+                return ("rank1", pick(self.ex.X) if label >= 0 else _row(self.ex.X, 0), self.ex.ridge)
             if at is not None or label < 0:
                 return ("dense", [self.ex.H[(at or {}).get(label, 0)]])
             return ("dense", self.ex.H)
@@ -304,6 +322,22 @@ def _legacy(name: str) -> str:
     return "u" if is_internal(name) else name
 
 
+@lru_cache(maxsize=512)
+def _canonical_monomials(expr: Basic) -> list[tuple[tuple, Expr]]:
+    """The canonical monomials of ``expr`` (they do not depend on the data: cached)."""
+    from verify.canonical import canonical
+    from verify.context import Context
+
+    ctx = Context.build(("expansion",), HYPOTHESES)
+    return list(canonical(expr, ctx).items())
+
+
+@lru_cache(maxsize=1)
+def _default_proof() -> Proof:
+    """The Heat Capacity proof, parsed once per process."""
+    return heat_capacity_proof()
+
+
 def _row(m: flint.arb_mat, i: int) -> flint.arb_mat:
     return flint.arb_mat([[m[i, j] for j in range(m.ncols())]])
 
@@ -317,12 +351,21 @@ def _apply(m: object, w: flint.arb_mat) -> flint.arb_mat:
                for i in range(rows)]
         return flint.arb_mat([[r[0, j] for j in range(r.ncols())] for r in out])
     if isinstance(m, tuple):
-        x = m[1]
+        x, lam = m[1], m[2]
         q = _rowdot(x, w)
-        rows = max(x.nrows(), w.nrows())
-        ix = (lambda i: i) if x.nrows() > 1 else (lambda i: 0)
-        return flint.arb_mat([[q[i] * x[ix(i), j] for j in range(x.ncols())] for i in range(rows)])
+        rows, _ = _broadcast(x.tolist(), q)
+        out = [[qi * v for v in row] for qi, row in zip(q, rows, strict=True)]
+        if lam != 0:
+            ws, out = _broadcast(w.tolist(), out)
+            out = [[a + lam * b for a, b in zip(r, wr, strict=True)] for r, wr in zip(out, ws, strict=True)]
+        return flint.arb_mat(out)
     return w * m
+
+
+def _add(a: list[flint.arb], b: list[flint.arb]) -> list[flint.arb]:
+    """Elementwise sum, broadcasting a single value."""
+    a, b = _broadcast(a, b)
+    return [u + v for u, v in zip(a, b, strict=True)]
 
 
 def _number(e: Expr) -> flint.arb:
@@ -359,7 +402,7 @@ def _agree(lhs: flint.arb, rhs: flint.arb, size: flint.arb, cap: int) -> int:
     if a == b or scale == 0:
         return cap
     rel = abs(a - b) / scale
-    return 0 if rel >= 1 else min(cap, len(str(rel.denominator // rel.numerator)) - 1)
+    return 0 if rel >= 1 else min(cap, floor_log10(rel.denominator // rel.numerator))
 
 
 def _decimal(x: flint.arb, digits: int) -> str:
@@ -373,7 +416,7 @@ def proof_line_rows(data: LeastSquaresData | QuadraticData, second_moment: objec
     rows = []
     with _precision(digits):
         ev = LineEvaluator(data, second_moment, terms, eta)
-        for step in (proof or heat_capacity_proof()).steps:
+        for step in (proof or _default_proof()).steps:
             for index, line in enumerate(step.lines, 1):
                 (lhs, ls), (rhs, rs) = ev.value(line.lhs), ev.value(line.rhs)
                 rows.append({

@@ -1,116 +1,183 @@
-"""Mixed-precision iterative refinement: float64 solves, high-precision residuals.
+"""Mixed-precision iterative refinement with exact residuals: float64 solves, exact corrections.
 
 To solve the generalized Lyapunov equation
 
     T_η(S) = H S + S H − η E_b[H_b S H_b] = Y                           (1)
 
-to p bits, start from S = 0 and repeat
+to a relative accuracy 10⁻ᵖ, start from S = 0 (or from a seed) and repeat
 
-    R = Y − T_η(S)          (residual, at p bits, in the original basis)
-    S = S + T_η⁻¹(R)        (correction, float64, in the eigenbasis of H)
+    C = T_η⁻¹(R) in float64 (in the eigenbasis of H),  rounded to an exact dyadic matrix,
+    S = S + C,   R = R − T_η(C)                           (exact: integer matrices)
 
-Each step multiplies the error by about κ·2⁻⁵³, so it gains some 15 digits
-when the float64 system is well conditioned.  R is scaled by its largest
-entry before it is rounded to float64, so tiny residuals do not underflow.
+until ‖C‖ ≤ 10⁻ᵖ‖S‖.  The residual R = Y − T_η(S) is kept exactly (python-flint integer
+matrices, :mod:`verify.numeric.scaled`), so the only limit is the float64 solve: each step
+multiplies the error by about κ·2⁻⁵³.  T_η is linear, so T_η(C) is computed on the small
+correction (53-bit integers), never on the growing S.
 
-The critical rate η_c = 1/μ is refined the same way: Newton's method on the
-bordered system  M(V) − μ L(V) = 0, ⟨V₀, V⟩ = 1  with the float64 Jacobian
-frozen at the float64 eigenpair (V₀, μ₀).
+The critical rate η_c = 1/μ is refined the same way.  μ is the largest eigenvalue of the
+pencil M(V) = μ L(V) (L(V) = HV + VH); with the float64 spectral decomposition
+K = A^{-1/2}BA^{-1/2} = UΘUᵀ of the dense problem, each step corrects the eigenvectors
+V_1..V_k of the top cluster (θ within a relative 10⁻⁸ of θ_max; k = 1 unless the top eigenvalue
+is (nearly) multiple) by δw = −Σ_{j ∉ cluster} u_j u_jᵀ A^{-1/2}F / (θ_j − μ), F = M(V) − L(V)N,
+and μ is the top Ritz value of the k×k pencil (⟨V_i, M V_j⟩, ⟨V_i, L V_j⟩), exact for k = 1
+(the Rayleigh quotient, whose error is the square of the eigenvector's).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from fractions import Fraction
 
+import flint
+import mpmath
 import numpy as np
 
 from .floatsolve import EigenSolver
-from .model import MpModel
-from .symmetric import smat, svec, svec_weights
+from .model import IntegerModel
+from .scaled import Scaled, dyadic, fmpq_of, frexp_fmpq
+from .symmetric import smat, svec
 
-__all__ = ["refine_critical_mode", "solve_refined"]
+__all__ = ["CriticalMode", "Refined", "refine_critical_mode", "solve_refined"]
 
-
-def _scaled_float(ctx: object, a: np.ndarray) -> tuple[np.ndarray, object]:
-    """(a / s as float64, s) with s the largest |entry| of a (s = 0 for a = 0)."""
-    scale = max(abs(v) for v in a.ravel())
-    if not scale:
-        return np.zeros(a.shape), scale
-    return np.array([float(v / scale) for v in a.ravel()]).reshape(a.shape), scale
+CLUSTER = 1e-8  # relative gap below which top eigenvalues are refined together
+STAGNATION = 4  # a step must shrink the correction by this factor, or refinement stops
 
 
-def _lift(ctx: object, a: np.ndarray, scale: object) -> np.ndarray:
-    """The float64 array ``a`` times ``scale``, as ctx.mpf."""
-    return np.array([ctx.mpf(float(v)) * scale for v in a.ravel()], dtype=object).reshape(a.shape)
+@dataclass(frozen=True, eq=False)
+class Refined:
+    """A refined solution of (1): S, the exact residual Y − T_η(S), and how it went."""
+
+    solution: Scaled
+    residual: Scaled
+    steps: int
+    converged: bool
 
 
-def _frobenius(ctx: object, a: np.ndarray) -> object:
-    return ctx.sqrt(ctx.fsum(v * v for v in a.ravel()))
+def _log2_norm(f: np.ndarray, sigma: flint.fmpq) -> float:
+    """log2 ‖σ f‖_F (−inf for 0)."""
+    norm = float(np.linalg.norm(f))
+    if norm == 0 or sigma == 0:
+        return -math.inf
+    m, e = frexp_fmpq(sigma)
+    return math.log2(norm * abs(m)) + e
 
 
-def solve_refined(model: MpModel, solver: EigenSolver, eta: Fraction,
-                  rhs: np.ndarray) -> tuple[np.ndarray, object]:
-    """S solving (1) to the precision of ``model.ctx``; returns (S, ‖Y − T_η(S)‖_F)."""
-    ctx, eta_mp = model.ctx, model.number(eta)
-    s = np.full(rhs.shape, ctx.zero, dtype=object)
-    residual, previous = rhs, None
-    for _ in range(ctx.prec // 30 + 4):
-        r, scale = _scaled_float(ctx, residual)
-        if not scale:
-            break
-        c = solver.solve(float(eta), r)
-        correction = _lift(ctx, (c + c.T) / 2, scale)
+def solve_refined(model: IntegerModel, solver: EigenSolver, eta: Fraction, rhs: Scaled,
+                  digits: int, start: Scaled | None = None) -> Refined:
+    """S solving (1) to about ``digits`` digits, from ``start`` (default 0)."""
+    e = fmpq_of(eta)
+    d = model.d
+    s = start if start is not None else Scaled.zeros(d, d)
+    residual = rhs - model.operator(e, s) if start is not None else rhs
+    whole = None if start is None else _log2_norm(*s.to_float())
+    target = -digits * math.log2(10)
+    previous, steps = math.inf, 0
+    for steps in range(1, 4 * digits + 12):
+        f, sigma = residual.to_float()
+        if sigma == 0:
+            return Refined(s, residual, steps - 1, True)
+        c = solver.solve(float(eta), (f + f.T) / 2)
+        correction = dyadic((c + c.T) / 2, sigma)
         s = s + correction
-        residual = rhs - _operator(model, eta_mp, s)
-        size = _frobenius(ctx, correction)
-        if size <= ctx.ldexp(_frobenius(ctx, s), 4 - ctx.prec) or (
-                previous is not None and size > previous / 8):
-            break  # converged, or stagnating at the rounding level of the residual
+        residual = residual - model.operator(e, correction)
+        size = _log2_norm(c, sigma)
+        whole = size if whole is None or whole == -math.inf else whole
+        if size - whole <= target:
+            return Refined(s, residual, steps, True)
+        if size > previous - math.log2(STAGNATION):
+            break
         previous = size
-    return s, _frobenius(ctx, residual)
+    return Refined(s, residual, steps, False)
 
 
-def _operator(model: MpModel, eta: object, s: np.ndarray) -> np.ndarray:
-    out = model.lyapunov(s)
-    return out - eta * model.sandwich(s) if eta else out
+@dataclass(frozen=True, eq=False)
+class CriticalMode:
+    """The top eigenpair(s) of M(V) = μ L(V): ``mu`` (fmpq for a simple top eigenvalue,
+    else an mpf), the vectors V_1..V_k (exact), and whether refinement converged."""
+
+    mu: object
+    vectors: tuple[Scaled, ...]
+    steps: int
+    converged: bool
 
 
-def refine_critical_mode(model: MpModel, solver: EigenSolver) -> object:
-    """μ = 1/η_c, the largest μ with E_b[H_b V H_b] = μ (H V + V H), at ctx precision.
+def _ritz(vectors: list[Scaled], mv: list[Scaled], lv: list[Scaled],
+          prec: int) -> tuple[object, list[list[flint.fmpq]] | None]:
+    """(μ, N): the top Ritz value and, for k = 1, N = [[μ]] exactly (None for k > 1: the
+    block residual then uses the k×k matrix returned by :func:`_block_matrix`)."""
+    if len(vectors) == 1:
+        mu = vectors[0].inner(mv[0]) / vectors[0].inner(lv[0])
+        return mu, [[mu]]
+    ctx = mpmath.MPContext()
+    ctx.prec = prec
+    a, b = (ctx.matrix([[ctx.mpf(int(x.p)) / int(x.q) for x in row] for row in g])
+            for g in _grams(vectors, mv, lv))
+    low = ctx.cholesky(b)
+    inv = ctx.inverse(low)
+    vals = ctx.eigsy(inv * a * inv.T, eigvals_only=True)
+    return max(vals), None
 
-    Falls back to the float64 value when the dense Jacobian would be too large.
-    """
-    ctx = model.ctx
-    mu0, v0t = solver.top_mode()
-    if not solver.dense:
-        return ctx.mpf(mu0)
-    jinv = _bordered_inverse(solver, mu0, v0t)
-    v = _lift(ctx, solver.from_eigenbasis(v0t), ctx.one)
-    anchor, mu = v.copy(), ctx.mpf(mu0)
-    for _ in range(ctx.prec // 25 + 4):
-        f1 = model.sandwich(v) - mu * model.lyapunov(v)
-        f2 = ctx.fsum(a * b for a, b in zip(anchor.ravel(), v.ravel(), strict=True)) - 1
-        f1f, scale = _scaled_float(ctx, np.append(f1.ravel(), f2))
-        if not scale:
+
+def _grams(vectors: list[Scaled], mv: list[Scaled],
+           lv: list[Scaled]) -> tuple[list[list[flint.fmpq]], list[list[flint.fmpq]]]:
+    k = len(vectors)
+    return ([[vectors[i].inner(mv[j]) for j in range(k)] for i in range(k)],
+            [[vectors[i].inner(lv[j]) for j in range(k)] for i in range(k)])
+
+
+def _block_matrix(vectors: list[Scaled], mv: list[Scaled], lv: list[Scaled]) -> flint.fmpq_mat:
+    """N = B̂⁻¹Â, so that F_i = M V_i − Σ_j L V_j N_ji vanishes on an invariant subspace."""
+    a, b = _grams(vectors, mv, lv)
+    return flint.fmpq_mat(b).solve(flint.fmpq_mat(a))
+
+
+def refine_critical_mode(model: IntegerModel, solver: EigenSolver, digits: int,
+                         start: CriticalMode | None = None) -> CriticalMode:
+    """μ = 1/η_c to about ``digits`` digits (dense solvers; see the module docstring)."""
+    root, theta, u = solver.spectrum
+    top = float(theta[-1])
+    cluster = np.flatnonzero(theta >= top - CLUSTER * abs(top))
+    vectors = list(start.vectors) if start is not None else [
+        dyadic(_from_w(solver, u[:, j] / root), flint.fmpq(1)) for j in cluster]
+    mv = [model.sandwich(v) for v in vectors]
+    lv = [model.lyapunov(v) for v in vectors]
+    prec = math.ceil((digits + 10) * math.log2(10))
+    target = -(digits + 4) / 2 * math.log2(10)
+    outside = np.ones(theta.size, dtype=bool)
+    outside[cluster] = False
+    previous, steps, converged = math.inf, 0, False
+    for step in range(1, 2 * digits + 12):
+        steps = step
+        mu, exact_n = _ritz(vectors, mv, lv, prec)
+        n = flint.fmpq_mat(exact_n) if exact_n is not None else _block_matrix(vectors, mv, lv)
+        worst = -math.inf
+        for i, v in enumerate(vectors):
+            f = mv[i]
+            for j in range(len(vectors)):
+                f = f - lv[j].times(n[j, i])
+            ff, sigma = f.to_float()
+            if sigma == 0:
+                continue
+            w = svec(solver.to_eigenbasis((ff + ff.T) / 2)) / root
+            coeff = np.where(outside, u.T @ w, 0.0) / np.where(outside, theta - float(mu), 1.0)
+            dv = _from_w(solver, -(u @ coeff) / root)
+            correction = dyadic(dv, sigma)
+            vectors[i] = v + correction
+            mv[i] = mv[i] + model.sandwich(correction)
+            lv[i] = lv[i] + model.lyapunov(correction)
+            worst = max(worst, _log2_norm(dv, sigma) - _log2_norm(*v.to_float()))
+        if worst <= target:
+            converged = True
             break
-        f1m = f1f[:-1].reshape(f1.shape)
-        rhs = np.append(svec(solver.to_eigenbasis((f1m + f1m.T) / 2)), f1f[-1])
-        delta = -jinv @ rhs
-        dv = solver.from_eigenbasis(smat(delta[:-1], solver.d))
-        v = v + _lift(ctx, (dv + dv.T) / 2, scale)
-        step = ctx.mpf(float(delta[-1])) * scale
-        mu += step
-        if abs(step) <= ctx.ldexp(abs(mu), 4 - ctx.prec):
+        if worst > previous - math.log2(STAGNATION):
             break
-    return mu
+        previous = worst
+    mu, _ = _ritz(vectors, mv, lv, prec)
+    return CriticalMode(mu, tuple(vectors), steps, converged)
 
 
-def _bordered_inverse(solver: EigenSolver, mu: float, vt: np.ndarray) -> np.ndarray:
-    a = np.diag(svec(solver.pair_sums) / svec_weights(solver.d))
-    v = svec(vt)
-    m = v.size
-    j = np.zeros((m + 1, m + 1))
-    j[:m, :m] = solver.sandwich_matrix - mu * a
-    j[:m, m] = -(a @ v)
-    j[m, :m] = v
-    return np.linalg.pinv(j, rcond=1e-12)  # pinv: a multiple top eigenvalue makes j singular
+def _from_w(solver: EigenSolver, v: np.ndarray) -> np.ndarray:
+    """The symmetric matrix (original basis) with eigenbasis svec coordinates ``v``."""
+    m = solver.from_eigenbasis(smat(v, solver.d))
+    return (m + m.T) / 2

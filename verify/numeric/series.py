@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from .backends import Backend
 
@@ -28,30 +29,29 @@ class StationaryLaw:
     """The stationary law at learning rate η.
 
     ``excess_loss`` = ½ tr(H S) = L(η) − L*;  ``identity_rhs`` =
-    (η/4)[tr C + E_b tr(H_b² S)], equal to it by the Step-3 identity.
+    (η/4)[tr C + E_b tr(H_b² S)], equal to it by the Step-3 identity (computed when first
+    asked for: it costs an average over the examples).
     """
 
     eta: Fraction
     second_moment: object
     excess_loss: object
-    identity_rhs: object
+    backend: Backend
+
+    @cached_property
+    def identity_rhs(self) -> object:
+        b = self.backend
+        return b.number(self.eta) * (b.trace(b.noise) + b.weighted_trace(self.second_moment)) / 4
 
 
 def stationary_law(backend: Backend, eta: Fraction) -> StationaryLaw:
-    """Solve H S + S H − η E_b[H_b S H_b] = η C and evaluate both sides of Step 3."""
-    b, e = backend, backend.number(eta)
-    s = b.solve(eta, b.scale(e, b.noise))
-    excess = b.trace_product(b.hessian, s) / 2
-    rhs = e * (b.trace(b.noise) + b.weighted_trace(s)) / 4
-    return StationaryLaw(eta, s, excess, rhs)
+    """Solve H S + S H − η E_b[H_b S H_b] = η C; both sides of Step 3 are then at hand."""
+    s = backend.stationary_moment(eta)
+    return StationaryLaw(eta, s, backend.trace_product(backend.hessian, s) / 2, backend)
 
 
 def taylor_coefficients(backend: Backend, order: int) -> tuple[list[object], list[object]]:
     """([c₁, …, c_order], [S₁, …, S_order]) with c_k = ½ tr(H S_k) = L^{(k)}(0)/k!."""
-    b, terms = backend, []
-    rhs = b.noise
-    for _ in range(order):
-        s = b.solve(Fraction(0), rhs)
-        terms.append(s)
-        rhs = b.sandwich(s)
+    b = backend
+    terms = b.taylor_terms(order)
     return [b.trace_product(b.hessian, s) / 2 for s in terms], terms

@@ -107,7 +107,7 @@ def exact_excess(data: LeastSquaresData, eta: Fraction, *, batch_size: int = 1,
     if batch_size == 1 and momentum == 0:
         from verify.numeric.analysis import analyze
 
-        report = analyze(data, eta, mode=mode, dps=dps, crossval=False)
+        report = analyze(data, eta, mode=mode, dps=dps, order=2, crossval=False)
         return ExactValue(float(report.excess_loss), float(report.eta_crit.eta_crit),  # type: ignore[arg-type]
                           float(report.slope_at_zero), f"numeric ({mode})",  # type: ignore[arg-type]
                           report.certified_digits)

@@ -191,6 +191,9 @@ def simulate_logistic(problem: LogisticProblem, eta: float, *, chains: int = DEF
     if chains < 1 or total <= burn or burn < 0:
         raise NumericInputError(f"need chains ≥ 1 and steps > burn-in ≥ 0; got {chains}, "
                                 f"{total}, {burn}")
+    from .montecarlo import check_seed
+
+    check_seed(seed)
     thin = max(1, round(tau / 10))
     rng = np.random.default_rng(seed)
     x, y = problem.features, problem.labels

@@ -35,7 +35,7 @@ from .exact import ExactValue, exact_excess
 from .sgd import SAMPLINGS, LinearProblem, default_lengths, relaxation_time, run_chains
 from .stats import batch_means
 
-__all__ = ["DEFAULT_CHAINS", "Simulation", "simulate"]
+__all__ = ["DEFAULT_CHAINS", "Simulation", "check_seed", "simulate"]
 
 DEFAULT_CHAINS = 200
 MAX_CHAIN_STEPS = 2 * 10**9
@@ -93,6 +93,7 @@ def simulate(data: LeastSquaresData, eta: str | Fraction | float, *, chains: int
     rate = parse_eta(eta if isinstance(eta, str | Fraction) else Fraction(eta))
     beta = _momentum(momentum)
     _check_counts(data, chains, steps, burn_in, batch_size, sampling)
+    check_seed(seed)
     exact = exact_excess(data, rate, batch_size=batch_size, sampling=sampling, momentum=beta,
                          mode=exact_mode, dps=dps)
     problem = LinearProblem.of(data)
@@ -134,6 +135,12 @@ def _momentum(value: str | Fraction | float) -> Fraction:
     if not 0 <= beta < 1:
         raise NumericInputError(f"the momentum must satisfy 0 ≤ μ < 1; got {beta}")
     return beta
+
+
+def check_seed(seed: int | None) -> None:
+    """A seed is None or a non-negative integer (numpy's rule), else a one-line error."""
+    if seed is not None and seed < 0:
+        raise NumericInputError(f"--seed must be a non-negative integer; got {seed}")
 
 
 def _check_counts(data: LeastSquaresData, chains: int, steps: int | None, burn_in: int | None,

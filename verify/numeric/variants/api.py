@@ -32,7 +32,7 @@ from heatcap.reprs import html_method, repr_method
 from ..crossval import richardson_limit, row
 from ..data import LeastSquaresData, QuadraticData, parse_eta
 from ..digits import agree_digits, decimal_string
-from ..errors import NumericInputError, check_dps
+from ..errors import NumericInputError, check_dps, check_order, check_size
 from ..model import fraction
 from . import reshuffle
 from .critical import critical_bounds, critical_float, critical_refined
@@ -84,10 +84,10 @@ def analyze_variant(data: Data, eta: str | Fraction, variant: Variant, *, mode: 
                     dps: int = 50, order: int = 2) -> VariantReport:
     """Stationary law, Taylor coefficients, η_c and the identity checks of one variant."""
     eta, dps = parse_eta(eta), check_dps(dps)
-    if order < 2:
-        raise NumericInputError(f"--order must be at least 2; got {order}")
+    check_order(order)
     if mode not in ("mp", "exact", "float64"):
         raise NumericInputError(f"unknown mode {mode!r}; expected 'mp', 'exact' or 'float64'")
+    check_size(mode, data.d, dps)
     resolve(data, variant)
     if variant.reshuffle:
         return reshuffle_report(data, eta, variant, mode, dps)

@@ -38,11 +38,13 @@ def variant_from_args(args: argparse.Namespace) -> Variant:
 
 def run_variant(args: argparse.Namespace, mode: str) -> int:
     """Run the variant analysis; returns the exit code."""
-    from ..data import read_csv
+    from ..command import load_data
     try:
+        if getattr(args, "ridge", None) is not None:
+            raise NumericInputError("--ridge is not available with the variant flags")
         variant = variant_from_args(args)
-        report = analyze_variant(read_csv(args.data, intercept=args.intercept), args.eta, variant,
-                                 mode=mode, dps=args.dps, order=args.order)
+        data, _ = load_data(args)
+        report = analyze_variant(data, args.eta, variant, mode=mode, dps=args.dps, order=args.order)
     except NumericInputError as exc:
         print(f"heatcap: error: {exc}", file=sys.stderr)
         return 2

@@ -20,28 +20,15 @@ so L'(0) = ¼ tr(P C), and stationarity of E[Dᵀ P⁻¹ D] gives the exact iden
 
 from __future__ import annotations
 
-import csv
 from fractions import Fraction
 from pathlib import Path
 
-from ..data import parse_number
-from ..errors import NumericInputError
+from ..data import read_table
 
 __all__ = ["read_preconditioner"]
 
 
 def read_preconditioner(path: str | Path) -> tuple[tuple[Fraction, ...], ...]:
     """The matrix in a numeric CSV file, exactly; shape and definiteness are checked later."""
-    try:
-        text = Path(path).read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NumericInputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    rows = [r for r in csv.reader(text.splitlines()) if r]
-    if not rows:
-        raise NumericInputError(f"{path} has no rows")
-    width = len(rows[0])
-    for i, r in enumerate(rows, 1):
-        if len(r) != width:
-            raise NumericInputError(f"{path}: row {i} has {len(r)} cells; expected {width}")
-    return tuple(tuple(parse_number(c, f"in {path} row {i}") for c in r)
-                 for i, r in enumerate(rows, 1))
+    table = read_table(path)
+    return tuple(tuple(row) for row in table.tolist())
