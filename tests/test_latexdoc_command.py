@@ -201,3 +201,16 @@ def test_the_c2_row_holds_half_the_second_derivative(real_run, tmp_path: Path) -
               for x in (h, 2 * h)]
     c2 = (excess[1] / (2 * h) - excess[0] / h) / h
     assert abs(float(value) - float(c2)) < 1e-3 * float(c2)                 # c2, not L''(0) = 2 c2
+
+
+def test_heatcap_numeric_names_the_c2_row_as_the_deck_does(tmp_path: Path) -> None:
+    from verify.numeric import analyze
+    from verify.numeric.command import human_report
+    from verify.numeric.data import read_csv
+
+    data = tmp_path / "data.csv"
+    data.write_text(DATA)
+    lines = human_report(analyze(read_csv(data), "1/10", mode="mp", dps=20)).splitlines()
+    row = [x for x in lines if "second-derivative" in x]
+    assert len(row) == 1 and row[0].strip().startswith("step-4 c_2 = L''(0)/2 (second-derivative): ")
+    assert any(x.strip().startswith("c_2 = ") for x in lines)        # the same c_2 as the Taylor list
