@@ -402,3 +402,30 @@ def test_the_second_derivative_row_is_labelled_c2() -> None:
     assert "$\\mathcal{L}(\\eta) = \\mathcal{L}(\\Phi^*) + c_1 \\eta + c_2 \\eta^2 + \\cdots$" in tex
     deck = slides_latex(proof, check_proof(proof), numeric=app)
     assert "Step 4, $c_2 = \\tfrac{1}{2} \\mathcal{L}''(0)$ & $0.5$ & $0.5$ & 20 \\\\" in deck
+
+
+FALSE_CONSEQUENCE = r"""
+[[assume]]
+name = "double-stationarity"
+kind = "equation"
+latex = '''E_{\Delta\Phi \sim P_\eta} E_b \|\Delta\Phi - 2 \eta (g_b + H_b \Delta\Phi)\|^2
+    = E_{\Delta\Phi \sim P_\eta} \|\Delta\Phi\|^2'''
+"""
+
+
+def test_a_refuted_consequence_shows_its_verdict_and_counterexample() -> None:
+    from pathlib import Path
+
+    from derive.prooffile import loads_proof
+
+    source = Path(__file__).resolve().parents[1] / "derive" / "proofs" / "heat_capacity.toml"
+    proof = loads_proof(source.read_text(encoding="utf-8") + FALSE_CONSEQUENCE, "user.toml")
+    report = check_proof(proof)
+    row = next(r for r in report.hypotheses if r.name == "double-stationarity")
+    assert (row.role, row.status, row.used_by) == ("consequence", "refuted", ())
+    article = article_latex(proof, report)
+    item = article[article.index("\\item[\\hyp{double-stationarity}]"):]
+    assert item.index("(consequence, checked: \\hcrefuted{}):") < item.index(
+        "It is false under the primitive hypotheses:") < item.index("\\end{description}")
+    deck = frame_body(slides_latex(proof, report), "Hypotheses")
+    assert "\\hyp{double-stationarity} & $" in deck and "& consequence, checked: \\hcrefuted{} & ---" in deck

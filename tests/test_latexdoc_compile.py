@@ -166,20 +166,20 @@ TINY_AND_HUGE = NumericAppendix(
 )
 
 
+def _compiled(make: object, checked: dict[str, tuple], tmp: Path) -> Path:
+    proof, report, errata = checked["as-written"]
+    pdflatex(make(proof, report, errata=errata, numeric=TINY_AND_HUGE), tmp)  # type: ignore[operator]
+    return tmp / "doc.pdf"
+
+
 @pytest.fixture(scope="module")
 def deck_pdf(checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    proof, report, errata = checked["as-written"]
-    tmp = tmp_path_factory.mktemp("deck")
-    pdflatex(slides_latex(proof, report, errata=errata, numeric=TINY_AND_HUGE), tmp)
-    return tmp / "doc.pdf"
+    return _compiled(slides_latex, checked, tmp_path_factory.mktemp("deck"))
 
 
 @pytest.fixture(scope="module")
 def article_pdf(checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    proof, report, errata = checked["as-written"]
-    tmp = tmp_path_factory.mktemp("article")
-    pdflatex(article_latex(proof, report, errata=errata, numeric=TINY_AND_HUGE), tmp)
-    return tmp / "doc.pdf"
+    return _compiled(article_latex, checked, tmp_path_factory.mktemp("article"))
 
 
 @pytest.mark.parametrize("which", ["deck_pdf", "article_pdf"])

@@ -95,8 +95,18 @@ def hypotheses_items(report: ProofReport, proof: Proof) -> list[str]:
     return [
         f"\\item[\\hyp{{{tex_escape(r.name)}}}] {tex_text(r.description)} ({role_text(r, rows)}"
         + (f"; used in {used_in(r.used_by, numbers)}" if r.used_by else "") + f"):\n\\[ {r.latex} \\]"
+        + _refutation(r)
         for r in rows
     ]
+
+
+def _refutation(row: HypothesisRow) -> str:
+    """A refuted consequence's counterexample (under the primitive hypotheses), or ``""``."""
+    if row.counterexample is None:
+        return ""
+    items = counterexample_items(row.counterexample, brief=True)
+    return ("\nIt is false under the primitive hypotheses:\n\\begin{itemize}\n"
+            + "\n".join(r"\item " + i for i in items) + "\n\\end{itemize}")
 
 
 def hypotheses_table(report: ProofReport, proof: Proof, width: str = r"\linewidth") -> str:
