@@ -1,13 +1,17 @@
-"""The article and the deck compile with the real pdflatex -halt-on-error, without any error.
+"""The article and the deck compile with the real pdflatex -halt-on-error, without any error, and
+read right in the PDF (pdftotext): powers of ten, margins, no stray numerals in frame titles.
 
-Skipped only when pdflatex is not installed and the environment variable CI is not "true".
+Skipped only when pdflatex (or pdftotext, for the PDF's text) is not installed and the
+environment variable CI is not "true".
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from verify.checker import check_proof
 from verify.latexdoc import LatexError, article_latex, compile_pdf, find_errata, slides_latex
 from verify.latexdoc.appendix import CrossvalRow, NumericAppendix
 from verify.latexdoc.compile import log_problems
+from verify.latexdoc.slides import frame_titles
 
 
 def require_pdflatex() -> None:
@@ -25,6 +30,14 @@ def require_pdflatex() -> None:
             pytest.fail("pdflatex is not installed, and CI=true: install texlive-latex-base, "
                         "texlive-latex-recommended and texlive-pictures")
         pytest.skip("pdflatex is not installed (CI installs TeX Live)")
+
+
+def require_pdftotext() -> None:
+    require_pdflatex()
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext is not installed, and CI=true: install poppler-utils")
+        pytest.skip("pdftotext is not installed (CI installs poppler-utils)")
 
 
 def pdflatex(tex: str, tmp_path: Path) -> str:
@@ -117,3 +130,94 @@ def test_each_engine_compiles_and_reports_errors(engine: str, checked) -> None:
     assert compile_pdf(article_latex(proof, report), engine=engine).engine == engine
     with pytest.raises(LatexError, match="Undefined control sequence"):
         compile_pdf("\\documentclass{article}\n\\begin{document}\n\\oops\n\\end{document}\n", engine=engine)
+
+
+# --- what the compiled PDF shows --------------------------------------------------------------
+
+Word = tuple[float, float, float, float, str]      # xMin, yMin, xMax, yMax, text
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float, list[Word]]]:
+    """(width, height, words) of every page, from ``pdftotext -bbox``."""
+    require_pdftotext()
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        width, height = (float(re.search(rf'{k}="([\d.]+)"', page)[1]) for k in ("width", "height"))
+        words = [(float(a), float(b), float(c), float(d), unescape(w)) for a, b, c, d, w in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page)]
+        pages.append((width, height, words))
+    return pages
+
+
+def pdf_text(pdf: Path) -> str:
+    require_pdftotext()
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
+TINY_AND_HUGE = NumericAppendix(
+    "data_set.csv", "1/10", "mp", 5, 2, 20, 20, "2.8589858267719059154E-21",
+    (CrossvalRow("step-1", 3, "-6.3946892684732440433E-37", "0", 20),
+     CrossvalRow("step-3", 2, "9.4039548065783000637E-38", "0", 20),
+     CrossvalRow("step-4", 2, "1.2345678901234567890E+25", "1.2345678901234567890E+25", 20),
+     CrossvalRow("step-4", "second-derivative", "0.53545393385214484888", "0.53545393385214484888", 20)),
+)
+
+
+def _compiled(make: object, checked: dict[str, tuple], tmp: Path) -> Path:
+    proof, report, errata = checked["as-written"]
+    pdflatex(make(proof, report, errata=errata, numeric=TINY_AND_HUGE), tmp)  # type: ignore[operator]
+    return tmp / "doc.pdf"
+
+
+@pytest.fixture(scope="module")
+def deck_pdf(checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _compiled(slides_latex, checked, tmp_path_factory.mktemp("deck"))
+
+
+@pytest.fixture(scope="module")
+def article_pdf(checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _compiled(article_latex, checked, tmp_path_factory.mktemp("article"))
+
+
+@pytest.mark.parametrize("which", ["deck_pdf", "article_pdf"])
+def test_the_pdf_prints_powers_of_ten(which: str, request: pytest.FixtureRequest) -> None:
+    text = pdf_text(request.getfixturevalue(which))
+    assert re.search(r"\dE[-+]?\d", text) is None                   # never 6.39E-37
+    digits = 12 if which == "deck_pdf" else 20
+    mantissa = "-6.39468926847" if digits == 12 else "-6.3946892684732440433"
+    assert re.search(re.escape(mantissa.replace("-", "−")) + r" × 10−37", text), text
+    assert re.search(r"1\.23456789012\d* × 1025", text)
+    assert "c2 = 21 L′′ (0)" in text or "c2 = 12 L′′ (0)" in text   # ½ as a stacked fraction
+
+
+def test_frame_titles_carry_no_stray_numeral(deck_pdf: Path, checked) -> None:
+    proof, report, errata = checked["as-written"]
+    titles = frame_titles(slides_latex(proof, report, errata=errata, numeric=TINY_AND_HUGE))
+    pages = pdf_pages(deck_pdf)
+    assert len(pages) == len(titles) + 1                              # one page per frame
+    for _width, _height, words in pages[1:]:
+        top = min(w[1] for w in words)
+        title = [w[4] for w in words if w[1] < top + 5]
+        assert title[-1] not in {"I", "II", "III"}, title
+
+
+def test_every_frame_keeps_its_text_margins(deck_pdf: Path) -> None:
+    margin = 1.0 / 2.54 * 72 * 0.9                                   # beamer's 1 cm, less 10 %
+    for width, height, words in pdf_pages(deck_pdf):
+        body = [w for w in words if 40 < w[1] < height - 15]          # below the title, above the footline
+        assert body, "an empty frame"
+        assert min(w[0] for w in body) > margin and max(w[2] for w in body) < width - margin, body[:3]
+
+
+def test_the_erratum_and_setting_frames_read_right(deck_pdf: Path) -> None:
+    text = pdf_text(deck_pdf)
+    erratum = text[text.index("Erratum at line (3.3)"):]
+    assert "The seed has (E_b - H_b) where the slide source has (E_b \\; H_b)." in erratum
+    assert "\\; is a thick space, a spacing command, not an operator" in " ".join(erratum.split())
+    assert "— ✓" not in text and "\n— " not in text
+    setting = text[text.index("Setting: SGD near an optimum"):text.index("Heat Capacity\n")]
+    for symbol in ("∆Φ′ = ∆Φ − η (gb + Hb ∆Φ)", "H = Eb Hb ,", "C = Eb gb gb⊤", "L(η) = E∆Φ∼Pη"):
+        assert symbol in setting, symbol

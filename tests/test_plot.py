@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -275,3 +277,97 @@ def test_a_schedule_within_the_budget_runs(tmp_path: Path) -> None:
     assert invoke("schedule", csv, "--eta", "0.2", "--drops", "3", "--chains", "20", "-o", str(out)) == 0
     numbers = json.loads(Path(str(out) + ".json").read_text())
     assert len(numbers["phases"]) == 4 and numbers["chains"] * 4 * numbers["phase_steps"] <= 2 * 10**8
+
+
+# --- the figures' text: mathtext for every symbol ---------------------------------------------
+
+MATH_ONLY = re.compile(r"[_^ηΦβμ‖¼²]")
+
+
+def figure_texts(figure: object) -> list[str]:
+    """Every piece of text on the figure's axes: title, labels, legend entries, annotations."""
+    out = []
+    for ax in figure.axes:  # type: ignore[attr-defined]
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+        legend = ax.get_legend()
+        out += [t.get_text() for t in legend.get_texts()] if legend else []
+    return [t for t in out if t]
+
+
+@pytest.fixture(scope="module")
+def figures(curve: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    from verify.plot.curve import draw_curve
+    from verify.plot.schedule import draw_schedule, schedule_payload
+    from verify.plot.variants import draw_variants, variants_payload
+    from verify.simulate.exact import variants_api
+
+    data = data_of(ROWS_2D)
+    momenta = [Fraction(1, 2)] if variants_api() is not None else []
+    return {
+        "curve": draw_curve(curve[1]),
+        "schedule": draw_schedule(schedule_payload(data, Fraction(1, 5), chains=10, phase_steps=60)),
+        "variants": draw_variants(variants_payload(data, [1, 2], momenta, points=3)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["curve", "schedule", "variants"])
+def test_every_symbol_on_a_figure_is_mathtext(kind: str, figures: dict[str, object]) -> None:
+    texts = figure_texts(figures[kind])
+    assert len(texts) >= 5
+    for text in texts:
+        assert text.count("$") % 2 == 0, text
+        outside = "".join(text.split("$")[0::2])
+        assert MATH_ONLY.search(outside) is None, text                 # no L(Φ_t), η_c in plain text
+    figures[kind].savefig(io.BytesIO(), format="png")                   # mathtext parses every label
+
+
+def test_the_labels_the_issue_names(figures: dict[str, object]) -> None:
+    schedule = figures["schedule"].axes[0]
+    assert schedule.get_ylabel() == r"$L(\Phi_t) - L^*$"
+    curve = figure_texts(figures["curve"])
+    assert any(r"pole at $\eta_c$ = " in t for t in curve)
+    assert r"$L(\eta)$ and the heat capacity $L^\prime(0) = \frac{1}{4} E_b \|g_b\|^2$" in curve
+    variants = figure_texts(figures["variants"])
+    assert any(t.startswith(r"$B = 2$  ($\eta_c$ = ") for t in variants)
+
+
+# --- one symbol for momentum: β ---------------------------------------------------------------
+
+def test_momentum_is_beta_in_help_errors_and_labels(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from verify.simulate.command import add_arguments as simulate_arguments
+
+    helps = []
+    for add in (add_arguments, simulate_arguments):
+        parser = argparse.ArgumentParser()
+        add(parser)
+        helps.append(parser.format_help())
+    assert all("β" in h and "μ" not in h and "MU" not in h for h in helps)
+    assert "--momentum BETA" in helps[1] and "--momenta BETAS" in helps[0]
+    csv = write(tmp_path, ROWS_2D)
+    assert invoke("variants", csv, "--momenta", "1.5", "-o", str(tmp_path / "m.png")) == 2
+    assert "0 ≤ β < 1" in capsys.readouterr().err
+
+
+def test_a_momentum_curve_is_labelled_beta(tmp_path: Path) -> None:
+    from verify.plot.variants import variant_curve
+    from verify.simulate.exact import variants_api
+
+    if variants_api() is None:
+        pytest.skip("verify.numeric.variants is not available")
+    curve = variant_curve(data_of(ROWS_2D), 1, Fraction(1, 2), 2)
+    assert curve["label"] == "B = 1, β = 0.5" and curve["momentum"] == 0.5
+
+
+# --- --json-out: the help says what the command does ------------------------------------------
+
+def test_the_json_out_help_describes_the_default_it_writes(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    help_text = " ".join(next(a.help for a in parser._actions if "--json-out" in a.option_strings).split())
+    assert "FIG.json" not in help_text
+    figure, numbers = re.search(r"-o (\S+\.png) writes (\S+\.json)\)", help_text).groups()
+    csv = write(tmp_path, ROWS_2D)
+    assert invoke("variants", csv, "-o", str(tmp_path / figure), "--points", "3", "--batch-sizes", "1") == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data.csv", figure, numbers])
+    assert json.loads((tmp_path / numbers).read_text())["kind"] == "variants"

@@ -22,7 +22,7 @@ FIGURES: dict[str, list[str]] = {
     "curve": ["--points", "60", "--chains", "200", "--seed", "0"],
     # η₀ = 0.2 dropped twice by a factor of 2, as in the lecture's ResNet plots.
     "schedule": ["--eta", "0.2", "--chains", "200", "--seed", "0"],
-    # batch sizes 1, 2, 4 and momentum 0.5: the slope at 0 becomes c_B ¼ tr C / (1 − μ).
+    # batch sizes 1, 2, 4 and momentum 0.5: the slope at 0 becomes c_B ¼ tr C / (1 − β).
     "variants": ["--points", "40", "--momenta", "0.5"],
 }
 

@@ -29,7 +29,7 @@ from verify.results import ProofReport
 from .appendix import NumericAppendix, appendix_latex
 from .blocks import (
     PREAMBLE_MACROS,
-    hypothesis_statement,
+    justification,
     justification_items,
     line_label,
     line_latex,
@@ -41,6 +41,8 @@ from .blocks import (
     summary_table,
 )
 from .erratum import Erratum
+from .notation import MOMENT_EQUATION, certificate_legend, derived_display, setting_table
+from .rows import hypotheses_items, step_numbers, theorem_row
 from .text import tex_escape, tex_text, user_math
 
 __all__ = ["SETTING", "article_latex"]
@@ -55,17 +57,10 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
 """ + PREAMBLE_MACROS
 
-#: The setting of the lecture (LaTeX text): the symbols every step uses.
+#: The setting of the lecture (LaTeX text), before the table of symbols.
 SETTING = r"""The training set has $n$ examples indexed by $b$ and the model has $d$ parameters.
-At a local optimum $\Phi^*$ of the training loss
-$\mathcal{L}(\Phi) = E_b \mathcal{L}_b(\Phi)$, let $g_b$ be the gradient and $H_b$ the (symmetric)
-Hessian of the loss $\mathcal{L}_b$ of example $b$. SGD with learning rate $\eta$ draws an
-example $b$ and moves $\Delta\Phi = \Phi - \Phi^*$ to
-$\Delta\Phi - \eta \left(g_b + H_b \Delta\Phi\right)$. Its stationary distribution on $\Phi$ is
-$Q_\eta$; $P_\eta$ is the law of $\Delta\Phi$ for $\Phi \sim Q_\eta$, and
-$\mathcal{L}(\eta) = E_{\Delta\Phi \sim P_\eta} \mathcal{L}(\Phi^* + \Delta\Phi)$ is the loss SGD
-converges to. $E_b$ averages over the examples, $E_{\Delta\Phi \sim P_\eta}$ over the stationary
-law."""
+SGD with learning rate $\eta$ draws an example $b$ uniformly and takes one step on its loss
+$\mathcal{L}_b$; near a local optimum $\Phi^*$ the proof uses these symbols:"""
 
 
 def _title(proof: Proof, report: ProofReport) -> str:
@@ -88,25 +83,36 @@ def _theorem(proof: Proof) -> str:
     )
 
 
-def _hypotheses(proof: Proof) -> str:
-    items = []
-    for name, hyp in proof.hypotheses.items():
-        items.append(f"\\item[\\hyp{{{tex_escape(name)}}}] {tex_text(hyp.description)}:\n"
-                     f"\\[ {hypothesis_statement(hyp)} \\]")
-    return ("\\section{Setting and hypotheses}\n" + SETTING + "\n\n"
+def _hypotheses(proof: Proof, report: ProofReport) -> str:
+    items = hypotheses_items(report, proof)
+    return ("\\section{Setting and hypotheses}\n" + SETTING + "\n\n\\begin{center}\n"
+            + setting_table(proof, r"0.55\linewidth") + "\n\\end{center}\n\n"
             "A line of the proof may use the following named hypotheses; each line below says "
-            "which ones it uses.\n\\begin{description}\n" + "\n".join(items) + "\n\\end{description}\n")
+            "which ones it uses. Each is given with its standing (assumed, a lemma, or a "
+            "consequence that heatcap checks like a line), the lines that use it, and its "
+            "statement exactly as the checker reads it.\n\\begin{description}\n"
+            + "\n".join(items) + "\n\\end{description}\n" + _certificates(proof, report))
+
+
+def _certificates(proof: Proof, report: ProofReport) -> str:
+    legend = certificate_legend(proof, report)
+    derived = "".join(f"\\[ {derived_display(n, e)} \\]\n" for n, e in legend.derived)
+    text = "\\subsection*{How to read a certificate}\n" + legend.intro() + "\n\n"
+    if derived:
+        text += (legend.model() + f"\n\\[ {MOMENT_EQUATION}, \\]\n"
+                 "an exact equation in the first two moments of $P_\\eta$ when $f$ has degree at "
+                 "most 2. The certificates below use\n" + derived)
+    return text + legend.example_text() + "\n"
 
 
 def _erratum_note(err: Erratum, number: int) -> str:
-    note = tex_text(err.note) + ". " if err.note else ""
+    label = line_label(number, err.index)
     return (
-        "\\begin{quote}\n\\textbf{Erratum at line "
-        f"{line_label(number, err.index)}.}} {note}"
+        f"\\begin{{quote}}\n\\textbf{{Erratum at line {label}.}} {err.reason()} "
         "The line as typeset above follows the seed; it should read\n"
-        f"\\[ {line_latex(err.line)}, \\]\n"
+        f"\\[ {line_latex(err.line)} \\qquad \\text{{{label} corrected}} \\]\n"
         f"and this corrected line is {status_mark(err.result.status)} "
-        "with the same hypotheses.\n\\end{quote}\n"
+        f"{justification(err.result.uses)}, the same hypotheses.\n\\end{{quote}}\n"
     )
 
 
@@ -160,6 +166,14 @@ def _implicit(proof: Proof, lemma: Lemma | None) -> str:
             + body + (_lemma(lemma) if lemma is not None else ""))
 
 
+def _summary(proof: Proof, report: ProofReport) -> str:
+    return ("\\section{Verification summary}\n" + summary_sentence(report) + "\n\n"
+            "\\begin{center}\n" + summary_table(report) + "\n\\end{center}\n\n"
+            "\\paragraph{The theorem.} A proof is more than its lines: heatcap derives the stated "
+            "theorem as an exact combination of verified lines. "
+            + theorem_row(report, step_numbers(proof.steps)) + "\n")
+
+
 def article_latex(
     proof: Proof,
     report: ProofReport,
@@ -174,11 +188,10 @@ def article_latex(
         PREAMBLE,
         _title(proof, report),
         _theorem(proof),
-        _hypotheses(proof),
+        _hypotheses(proof, report),
         _steps(proof, report, errata),
         _implicit(proof, lemma),
-        "\\section{Verification summary}\n" + summary_sentence(report) + "\n\n"
-        "\\begin{center}\n" + summary_table(report) + "\n\\end{center}\n",
+        _summary(proof, report),
     ]
     if numeric is not None:
         parts.append("\\appendix\n" + appendix_latex(numeric, proof))

@@ -17,8 +17,10 @@ verification status and its justification (the hypotheses it uses):
 '\\hcrefuted{}'
 
 The macros ``\hcverified``, ``\hcrefuted``, ``\hcunknown``, their short forms ``\hcok``,
-``\hcno``, ``\hcmaybe`` and ``\hyp`` are defined by
-:data:`PREAMBLE_MACROS`, which both documents include.
+``\hcno``, ``\hcmaybe``, ``\hyp``, the column type ``P{width}`` (ragged right), ``\hcfit``
+(scale a box down to the line width when it is wider) and ``\hcfitheight{H}`` (scale a box down
+to the height H when it is taller) are defined by :data:`PREAMBLE_MACROS`, which both documents
+include.
 """
 
 from __future__ import annotations
@@ -29,15 +31,16 @@ from typing import Any
 from derive.hypotheses import Hypothesis
 from derive.printing import lecture_latex
 from derive.proof import Line, Proof, Step
-from verify.render import MOMENT_LEGEND
 from verify.results import Certificate, Counterexample, LineResult, ProofReport, Status, StepResult
 
 from .text import parse_number, tex_escape, tex_text, tex_value
 
 __all__ = [
+    "MOMENTS",
     "PREAMBLE_MACROS",
     "certificate_latex",
     "counterexample_items",
+    "derived_name",
     "hypothesis_statement",
     "justification",
     "justification_items",
@@ -45,6 +48,7 @@ __all__ = [
     "line_latex",
     "refutation_body",
     "require_same_proof",
+    "scaled",
     "short_mark",
     "status_counts",
     "status_mark",
@@ -53,7 +57,9 @@ __all__ = [
     "summary_table",
 ]
 
-PREAMBLE_MACROS = r"""\definecolor{hcgreen}{rgb}{0,0.5,0}
+PREAMBLE_MACROS = r"""\usepackage{array}
+\newcolumntype{P}[1]{>{\raggedright\arraybackslash}p{#1}}
+\definecolor{hcgreen}{rgb}{0,0.5,0}
 \definecolor{hcred}{rgb}{0.75,0,0}
 \definecolor{hcgray}{rgb}{0.4,0.4,0.4}
 \newcommand{\hcverified}{\textcolor{hcgreen}{\ensuremath{\checkmark}~verified}}
@@ -64,7 +70,15 @@ PREAMBLE_MACROS = r"""\definecolor{hcgreen}{rgb}{0,0.5,0}
 \newcommand{\hcmaybe}{\textcolor{hcgray}{?}}
 \newcommand{\hyp}[1]{\textsf{#1}}
 \newcommand{\hcfit}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{#1}}
+\newsavebox{\hcbox}
+\newcommand{\hcfitheight}[2]{\sbox{\hcbox}{#2}\ifdim\dimexpr\ht\hcbox+\dp\hcbox\relax>#1\relax
+  \resizebox{!}{#1}{\usebox{\hcbox}}\else\usebox{\hcbox}\fi}
 """
+
+#: The moments a residual is written in (LaTeX text).
+MOMENTS = (r"$m = E_{\Delta\Phi \sim P_\eta} \Delta\Phi$ and "
+           r"$S = E_{\Delta\Phi \sim P_\eta} \Delta\Phi \Delta\Phi^\top$, the first two moments "
+           r"of $P_\eta$ ($m_r$, $S_r$ under $P_r$), and $H_b$ is the Hessian of example $b$")
 
 _SHORT: dict[str, str] = {
     "verified": r"\hcok{}",
@@ -130,11 +144,22 @@ def certificate_latex(cert: Certificate | None) -> str:
 
 
 def _multiple(multiplier: str, name: str) -> str:
+    return scaled(multiplier, derived_name(name))
+
+
+def scaled(multiplier: str, term: str) -> str:
+    """``multiplier`` (text of an expression in η) times ``term`` as math: ``-\\frac{1}{4 \\eta}\\,[…]``."""
     value = tex_value(multiplier)
     factor = "" if value == "1" else ("-" if value == "-1" else value + r"\,")
+    return factor + term
+
+
+def derived_name(name: str) -> str:
+    r"""An equation of a certificate in brackets (math): ``[\text{\hyp{stationarity}},\ f = …]``
+    for the moment equation derived with the test function f, ``[\text{\hyp{name}}]`` else."""
     base, test = _derived(name)
     suffix = "" if test is None else r",\ f = " + test
-    return factor + r"[\text{\hyp{" + tex_escape(base) + "}}" + suffix + "]"
+    return r"[\text{\hyp{" + tex_escape(base) + "}}" + suffix + "]"
 
 
 def _derived(name: str) -> tuple[str, str | None]:
@@ -253,7 +278,7 @@ def refutation_body(res: LineResult, *, brief: bool = False) -> str:
     if res.residual:
         out.append("Its residual, reduced modulo the hypotheses it names, is\n"
                    f"\\[ \\mathrm{{lhs}} - \\mathrm{{rhs}} = {res.residual} \\]\n"
-                   f"where $ {MOMENT_LEGEND} $.")
+                   f"where {MOMENTS}.")
     elif res.reason:
         out.append(tex_text(res.reason) + ".")
     if res.counterexample is not None:

@@ -16,7 +16,13 @@ accepts it: re-printed token by token from heatcap's own lexer, with commands fr
 >>> tex_text(r"x_\input{/etc/passwd}")
 'x\\_\\textbackslash{}input\\{/etc/passwd\\}'
 >>> safe_math(r"E_b \|g_b\|^2 \quad \text{for all $b$}"), safe_math(r"\def\x{1}")
-('E_b\\|g_b\\|^2\\quad\\text{for~all~\\$b\\$}', None)
+('E_b\\|g_b\\|^2\\quad\\text{for all \\$b\\$}', None)
+
+A bare spacing command stays visible as text: ``\\;`` is a thick space, and set in math it
+would vanish:
+
+>>> tex_text("(E_b \\; H_b)")
+'$(E_b$ \\textbackslash{}; $H_b)$'
 
 :func:`tex_value` prints one number (or expression in η) of a counterexample:
 
@@ -53,12 +59,13 @@ UNICODE_MATH: dict[str, str] = {
     "½": r"\tfrac{1}{2}", "¼": r"\tfrac{1}{4}", "₁": "_{1}", "₂": "_{2}", "×": r"\times ",
     "⁺": "^{+}", "…": r"\dots ", "≠": r"\ne ", "⟂": r"\perp ",
 }
-_TEXT_ONLY = {"—": "---", "–": "--", "’": "'", "‘": "`", "“": "``", "”": "''", " ": "~"}
+_TEXT_ONLY = {"—": "---", "–": "--", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~"}
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
             "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 _MATHY = re.compile(r"[_^\\]|<=|>=|[" + "".join(UNICODE_MATH) + "]")
 _ETA = Symbol("eta", positive=True)
+_SPACING = re.compile(r"[(\[]*\\(?:[,:;!>]|q?quad)[)\],.;:]*")
 
 #: The commands user math may hold (all of them typeset math; none reads, writes or defines).
 SAFE_COMMANDS = GREEK | frozenset({
@@ -172,9 +179,12 @@ def user_math(text: str) -> str:
 
 
 def _math_word(word: str) -> str | None:
-    """A math-looking word as inline math, or None when it cannot be set safely."""
+    """A math-looking word as inline math, or None when it cannot be set safely (or when it is
+    a bare spacing command such as ``\\;``, which would vanish into a space when typeset)."""
     body = word.replace("<=", "≤").replace(">=", "≥")
     if not _balanced(body) or body.endswith("\\") or any(c in "$%&#~" for c in body):
+        return None
+    if _SPACING.fullmatch(body):
         return None
     text = "".join(UNICODE_MATH.get(c, c) for c in body)
     text = re.sub(r"\*", r"^{*}", text)

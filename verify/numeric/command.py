@@ -162,8 +162,7 @@ def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | 
         "  Taylor coefficients c_k = L^(k)(0)/k!:",
         *(f"    c_{k} = {short(c)}" for k, c in enumerate(report.taylor, 1)),
         "  cross-validation:",
-        *(f"    {r['step']} line {r['line']}: {r['agree_digits']} digits agree"
-          for r in report.crossval),
+        *(f"    {_row_label(r)}: {r['agree_digits']} digits agree" for r in report.crossval),
     ]
     return "\n".join(lines)
 
@@ -181,3 +180,11 @@ def _progress_bar(*, enabled: bool) -> Callable[[str], None]:
         sys.stderr.flush()
 
     return show
+
+
+def _row_label(row: dict[str, object]) -> str:
+    """How a cross-validation row is named: the row ``second-derivative`` of step 4 holds the
+    Taylor coefficient c_2 = L''(0)/2, not L''(0), and says so."""
+    if (row["step"], row["line"]) == ("step-4", "second-derivative"):
+        return "step-4 c_2 = L''(0)/2 (second-derivative)"
+    return f"{row['step']} line {row['line']}"

@@ -9,11 +9,12 @@ KIND is one of
 * ``variants``: L(η) for ``--batch-sizes`` (default 1,2,4) and ``--momenta``
   on one set of axes (``--eta``: optional upper end of the grids).
 
-FIG (PNG or PDF by extension) and FIG.json (or ``--json-out``) are written
-atomically; neither may be DATA.csv or the other output.  The amount of work
-is bounded (``--points`` ≤ 1000, ``--drops`` ≤ 10, a schedule's chains × steps,
-see :mod:`verify.plot.common`).  Exit codes: 0 on success, 2 on bad input
-(one line ``heatcap: error: …`` on stderr, no files written).
+FIG (PNG or PDF by extension) and the numbers behind it — by default in FIG's
+file name plus ``.json`` (``-o curve.png`` → ``curve.png.json``), or in
+``--json-out PATH`` — are written atomically; neither may be DATA.csv or the other output.
+The amount of work is bounded (``--points`` ≤ 1000, ``--drops`` ≤ 10, a schedule's chains ×
+steps, see :mod:`verify.plot.common`).  Exit codes: 0 on success, 2 on bad input (one line
+``heatcap: error: …`` on stderr, no files written).
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", metavar="DATA.csv", help="features then the target column")
     parser.add_argument("--eta", default=None,
                         help="curve: MC rates a,b,…; schedule: η₀; variants: grid end (optional)")
-    parser.add_argument("-o", "--output", required=True, metavar="FIG", help="FIG.png or FIG.pdf")
-    parser.add_argument("--json-out", default=None, metavar="PATH", help="default FIG.json")
+    parser.add_argument("-o", "--output", required=True, metavar="FIG",
+                        help="the figure, a .png or .pdf file")
+    parser.add_argument("--json-out", default=None, metavar="PATH",
+                        help="where to write the numbers behind the figure (default: FIG's file "
+                             "name plus .json, e.g. -o curve.png writes curve.png.json)")
     parser.add_argument("--chains", type=int, default=200, help="Monte Carlo chains (default 200)")
     parser.add_argument("--steps", type=int, default=None,
                         help="steps per MC run / per schedule phase (default from τ)")
@@ -44,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drops", type=int, default=2, help="schedule: number of drops (default 2)")
     parser.add_argument("--factor", type=int, default=2, help="schedule: drop factor (default 2)")
     parser.add_argument("--batch-sizes", default="1,2,4", help="variants: batch sizes")
-    parser.add_argument("--momenta", default="", help="variants: momenta μ, e.g. 0.5,0.9")
+    parser.add_argument("--momenta", default="", metavar="BETAS",
+                        help="variants: heavy-ball momenta β, e.g. 0.5,0.9")
     parser.add_argument("--intercept", action="store_true", help="append a constant feature")
     parser.add_argument("--exact-mode", default="float64", choices=("float64", "mp", "exact"),
                         help="arithmetic of the exact values (default float64)")

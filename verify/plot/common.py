@@ -1,7 +1,8 @@
 """Shared pieces of the figures: the Agg backend, atomic output, learning-rate lists, bounds.
 
 Every figure is written together with the numbers behind it: FIG (PNG or PDF,
-by extension) and FIG.json.  Both are first written to temporary files in the
+by extension) and, unless ``--json-out`` says otherwise, FIG's file name plus ``.json``
+(``curve.png`` → ``curve.png.json``).  Both are first written to temporary files in the
 target directory and then moved into place with ``os.replace``
 (:func:`verify.output.write_atomic`, with the user's umask), so on any error no
 partial file is left behind; neither may be the data file or the other output.
@@ -32,8 +33,8 @@ from verify.output import OutputError, check_targets, write_atomic
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FORMATS", "MAX_CURVES", "MAX_DROPS", "MAX_POINTS", "check_bounds", "check_output", "finite_json",
-           "new_figure", "parse_etas", "write_outputs"]
+__all__ = ["FORMATS", "MAX_CURVES", "MAX_DROPS", "MAX_POINTS", "QUARTER_TR_C", "check_bounds", "check_output",
+           "finite_json", "json_path_for", "new_figure", "parse_etas", "write_outputs"]
 
 FORMATS = {".png": "png", ".pdf": "pdf"}
 #: Grid points of a curve (each one solves the stationary law once).
@@ -55,6 +56,9 @@ def check_bounds(points: int, drops: int, seed: int) -> None:
     _bounded("--points", points, 2, MAX_POINTS)
     _bounded("--drops", drops, 0, MAX_DROPS)
     _bounded("--seed", seed, 0)
+
+#: ¼ tr C in matplotlib's mathtext (every label with a symbol is mathtext: $L(\Phi_t)$, $\eta_c$).
+QUARTER_TR_C = r"\frac{1}{4}\,\mathrm{tr}\,C"
 
 
 def new_figure(width: float = 6.4, height: float = 4.4) -> Figure:
@@ -82,7 +86,7 @@ def check_output(path: str | Path, json_path: str | Path | None = None,
     fmt = FORMATS.get(fig.suffix.lower())
     if fmt is None:
         raise NumericInputError(f"{fig}: the figure must end in .png or .pdf")
-    out = Path(json_path) if json_path is not None else fig.with_name(fig.name + ".json")
+    out = Path(json_path) if json_path is not None else json_path_for(fig)
     for target in (fig, out):
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
@@ -96,6 +100,13 @@ def check_output(path: str | Path, json_path: str | Path | None = None,
     except OutputError as exc:
         raise NumericInputError(str(exc)) from None
     return fig, out, fmt
+
+
+def json_path_for(figure: str | Path) -> Path:
+    """Where the numbers behind a figure go by default: its file name plus ``.json``
+    (``curve.png`` → ``curve.png.json``, so a PNG and a PDF of one figure keep separate numbers)."""
+    fig = Path(figure)
+    return fig.with_name(fig.name + ".json")
 
 
 def finite_json(value: object) -> object:

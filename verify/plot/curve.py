@@ -21,7 +21,7 @@ from verify.numeric.analysis import analyze
 from verify.numeric.data import LeastSquaresData
 from verify.numeric.errors import NumericInputError
 
-from .common import grid, new_figure
+from .common import QUARTER_TR_C, grid, new_figure
 
 __all__ = ["DEFAULT_MC_FRACTIONS", "GRID_TOP", "curve_payload", "draw_curve"]
 
@@ -79,20 +79,20 @@ def draw_curve(payload: dict[str, object]) -> object:
     rows = payload["grid"]
     xs = [0.0] + [r["eta"] for r in rows]  # type: ignore[attr-defined]
     ys = [loss_star] + [r["loss"] for r in rows]  # type: ignore[attr-defined]
-    ax.plot(xs, ys, color="C0", lw=2, label="exact L(η)")
+    ax.plot(xs, ys, color="C0", lw=2, label=r"exact $L(\eta)$")
     ax.plot([0, eta_crit], [loss_star, loss_star + slope * eta_crit], "--", color="C1",
-            label=f"tangent L* + η·¼ tr C  (¼ tr C = {slope:.4g})")
+            label=rf"tangent $L^* + \eta\,{QUARTER_TR_C}$  (${QUARTER_TR_C}$ = {slope:.4g})")
     for point in payload["monte_carlo"]:  # type: ignore[attr-defined]
         ax.errorbar(point["eta"], loss_star + point["excess_loss"], yerr=2 * point["standard_error"],
                     fmt="o", color="C3", ms=4, capsize=3)
     if payload["monte_carlo"]:
         ax.plot([], [], "o", color="C3", ms=4, label="Monte Carlo SGD (±2 SE)")
-    ax.axvline(eta_crit, color="k", ls=":", label=f"pole at η_c = {eta_crit:.4g}")
+    ax.axvline(eta_crit, color="k", ls=":", label=rf"pole at $\eta_c$ = {eta_crit:.4g}")
     top = loss_star + 3 * slope * eta_crit
     ax.set_ylim(loss_star - 0.05 * (top - loss_star), top)
     ax.set_xlim(0, 1.03 * eta_crit)
-    ax.set_xlabel("learning rate η")
-    ax.set_ylabel("converged loss L(η)")
-    ax.set_title("L(η) and the heat capacity L'(0) = ¼ E_b‖g_b‖²")
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel(r"converged loss $L(\eta)$")
+    ax.set_title(r"$L(\eta)$ and the heat capacity $L^\prime(0) = \frac{1}{4} E_b \|g_b\|^2$")
     ax.legend(loc="upper left", fontsize=8)
     return fig

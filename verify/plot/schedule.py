@@ -116,17 +116,17 @@ def draw_schedule(payload: dict[str, object]) -> object:
             label=f"mean of {payload['chains']} runs")
     for i, phase in enumerate(payload["phases"]):  # type: ignore[attr-defined]
         ax.hlines(phase["exact_excess_loss"], phase["start_step"], phase["end_step"], colors="C3",
-                  linestyles="--", lw=1.5, label="exact L(η) − L*" if i == 0 else None)
+                  linestyles="--", lw=1.5, label=r"exact $L(\eta) - L^*$" if i == 0 else None)
         ax.errorbar((phase["plateau_from"] + phase["end_step"]) / 2, phase["plateau_excess_loss"],
                     yerr=2 * phase["plateau_standard_error"], fmt="s", color="k", ms=4, capsize=3,
                     label="plateau ±2 SE" if i == 0 else None)
         if i:
             ax.axvline(phase["start_step"], color="0.6", lw=0.8)
-        ax.annotate(f"η = {phase['eta']:.3g}", (phase["start_step"], phase["exact_excess_loss"]),
+        ax.annotate(rf"$\eta$ = {phase['eta']:.3g}", (phase["start_step"], phase["exact_excess_loss"]),
                     textcoords="offset points", xytext=(4, 6), fontsize=8)
     ax.set_yscale("log")
     ax.set_xlabel("SGD step")
-    ax.set_ylabel("L(Φ_t) − L*")
-    ax.set_title(f"η reduced {payload['drops']}× by a factor of {payload['factor']}")
+    ax.set_ylabel(r"$L(\Phi_t) - L^*$")
+    ax.set_title(rf"$\eta$ reduced {payload['drops']} times, each time by a factor of {payload['factor']}")
     ax.legend(loc="upper right", fontsize=8)
     return fig

@@ -8,8 +8,8 @@ minibatch equation solved in :mod:`verify.simulate.exact`:
 
     H S + S H − η (H S H + c_B (E_b[H_b S H_b] − H S H)) = η c_B C,   c_B = 1/B.
 
-The slope at 0 is L'(0) = c_B ¼ tr C / (1 − μ) (heavy-ball momentum μ:
-v' = μ v − η ḡ, D' = D + v'); each curve's tangent is in the JSON.
+The slope at 0 is L'(0) = c_B ¼ tr C / (1 − β) (heavy-ball momentum β:
+v' = β v − η ḡ, D' = D + v'); each curve's tangent is in the JSON.
 
 JSON: ``L_star``, ``curves`` (rows ``label``, ``batch_size``, ``momentum``,
 ``eta_crit``, ``slope_at_zero``, ``source``, ``eta``, ``excess_loss``).
@@ -45,7 +45,7 @@ def variant_curve(data: LeastSquaresData, batch_size: int, momentum: Fraction, p
     if not 1 <= batch_size <= data.n:
         raise NumericInputError(f"batch sizes must be between 1 and n = {data.n}; got {batch_size}")
     if not 0 <= momentum < 1:
-        raise NumericInputError(f"momenta must satisfy 0 ≤ μ < 1; got {momentum}")
+        raise NumericInputError(f"momenta must satisfy 0 ≤ β < 1; got {momentum}")
     api = variants_api()
     if api is not None:
         variant = api.Variant(batch_size=batch_size, momentum=momentum)  # type: ignore[attr-defined]
@@ -71,7 +71,7 @@ def variant_curve(data: LeastSquaresData, batch_size: int, momentum: Fraction, p
     slope = batch_factor(data.n, batch_size, "with-replacement") * trace_c / (4 * (1 - float(momentum)))
     top = GRID_TOP * eta_crit if upper is None else min(upper, GRID_TOP * eta_crit)
     etas = grid(top, points)
-    label = f"B = {batch_size}" + (f", μ = {float(momentum):g}" if momentum else "")
+    label = f"B = {batch_size}" + (f", β = {float(momentum):g}" if momentum else "")
     return {"label": label, "batch_size": batch_size, "momentum": float(momentum),
             "eta_crit": eta_crit, "slope_at_zero": slope, "source": source,
             "eta": etas, "excess_loss": [value(e) for e in etas]}
@@ -81,7 +81,7 @@ def variants_payload(data: LeastSquaresData, batch_sizes: Sequence[int] = (1, 2,
                      momenta: Sequence[Fraction] = (), *, points: int = 30,
                      upper: float | None = None, dps: int = 20,
                      progress: Callable[[float], None] | None = None) -> dict[str, object]:
-    """Curves for every batch size (μ = 0) and every momentum (B = 1), without repeats."""
+    """Curves for every batch size (β = 0) and every momentum (B = 1), without repeats."""
     specs: list[tuple[int, Fraction]] = [(b, Fraction(0)) for b in batch_sizes]
     specs += [(1, Fraction(m)) for m in momenta if (1, Fraction(m)) not in specs]
     if not specs:
@@ -107,15 +107,21 @@ def draw_variants(payload: dict[str, object]) -> object:
     for i, curve in enumerate(payload["curves"]):  # type: ignore[attr-defined]
         color = f"C{i % 10}"
         ax.plot([0.0, *curve["eta"]], [0.0, *curve["excess_loss"]], color=color, lw=2,
-                label=f"{curve['label']}  (η_c = {curve['eta_crit']:.3g})")
+                label=rf"{_math_label(curve)}  ($\eta_c$ = {curve['eta_crit']:.3g})")
         ax.plot([0, curve["eta_crit"]], [0, curve["slope_at_zero"] * curve["eta_crit"]], ls="--",
                 color=color, lw=0.8)
         ax.axvline(curve["eta_crit"], color=color, ls=":", lw=0.8)
         top = max(top, 3 * curve["slope_at_zero"] * curve["eta_crit"])
     ax.set_ylim(0, top)
     ax.set_xlim(0, 1.03 * max(c["eta_crit"] for c in payload["curves"]))  # type: ignore[attr-defined]
-    ax.set_xlabel("learning rate η")
-    ax.set_ylabel("L(η) − L*")
-    ax.set_title("Minibatches and momentum (dashed: tangents at η = 0)")
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_ylabel(r"$L(\eta) - L^*$")
+    ax.set_title(r"Minibatches and momentum (dashed: tangents at $\eta = 0$)")
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+def _math_label(curve: dict[str, object]) -> str:
+    """``$B = 2$, $\\beta = 0.5$``: the curve's label in mathtext."""
+    beta = float(curve["momentum"])  # type: ignore[arg-type]
+    return f"$B = {curve['batch_size']}$" + (rf", $\beta = {beta:g}$" if beta else "")

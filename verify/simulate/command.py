@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=1, help="minibatch size B (default 1)")
     parser.add_argument("--sampling", default="with-replacement",
                         choices=("with-replacement", "without-replacement"))
-    parser.add_argument("--momentum", default="0", help="heavy-ball momentum μ ∈ [0, 1)")
+    parser.add_argument("--momentum", default="0", metavar="BETA", help="heavy-ball momentum β ∈ [0, 1)")
     parser.add_argument("--intercept", action="store_true", help="append a constant feature")
     parser.add_argument("--exact-mode", default="mp", choices=("mp", "float64", "exact"),
                         help="arithmetic of the exact value (default mp)")
@@ -124,7 +124,7 @@ def _human(result: dict[str, object], *, logistic: bool) -> str:
         return "\n".join(lines)
     return "\n".join([
         f"heatcap simulate: n = {result['n']}, d = {result['d']}, η = {f(result['eta'])}, "
-        f"B = {result['batch_size']}, μ = {f(result['momentum'])}",
+        f"B = {result['batch_size']}, β = {f(result['momentum'])}",
         f"  chains × steps      {result['chains']} × {result['steps']} (burn-in {result['burn_in']})",
         f"  L(η) − L* (MC)      {f(result['excess_loss'])} ± {f(result['standard_error'])}",
         f"  L(η) − L* (exact)   {f(result['exact_excess_loss'])}  [{result['exact_source']}]",

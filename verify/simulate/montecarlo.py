@@ -133,7 +133,7 @@ def _result(eta: float, chains: int, steps: int, burn: int, seed: int | None, ba
 def _momentum(value: str | Fraction | float) -> Fraction:
     beta = parse_number(value, "(momentum)") if isinstance(value, str) else Fraction(value)
     if not 0 <= beta < 1:
-        raise NumericInputError(f"the momentum must satisfy 0 ≤ μ < 1; got {beta}")
+        raise NumericInputError(f"the momentum must satisfy 0 ≤ β < 1; got {beta}")
     return beta
 
 

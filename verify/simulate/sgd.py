@@ -6,9 +6,9 @@ per-example gradient at Φ is
     g_b + H_b D = x_b (x_bᵀ(Φ* + D) − y_b) = x_b (r_b + x_bᵀ D),
 
 and one step with a minibatch b_1..b_B (uniform, with or without replacement)
-and heavy-ball momentum μ (μ = 0: plain SGD) is
+and heavy-ball momentum β (β = 0: plain SGD) is
 
-    V' = μ V − (η/B) Σ_i x_{b_i} (r_{b_i} + x_{b_i}ᵀ D),     D' = D + V'.
+    V' = β V − (η/B) Σ_i x_{b_i} (r_{b_i} + x_{b_i}ᵀ D),     D' = D + V'.
 
 The excess loss of a state is exactly quadratic, L(Φ* + D) − L* = ½ DᵀHD
 with H = (1/n) Σ_b x_b x_bᵀ (the linear term vanishes: Σ_b g_b = 0).  All K
@@ -16,13 +16,13 @@ chains are advanced together: D and V are arrays of shape (K, d).
 
 Time scale.  The second moment S_t = E[D_t D_tᵀ] obeys
 S_{t+1} − S = (I − η T_η)(S_t − S) with T_η(S) = HS + SH − η E_b[H_b S H_b]
-(for B = 1, μ = 0); T_η is self-adjoint with ⟨S, T_η S⟩ ≥ (1 − η/η_c) 2λ_min(H) ‖S‖²,
+(for B = 1, β = 0); T_η is self-adjoint with ⟨S, T_η S⟩ ≥ (1 − η/η_c) 2λ_min(H) ‖S‖²,
 so the excess loss relaxes at least as fast as exp(−t/τ) with
 
     τ = 1 / (2 η λ_min(H) (1 − η/η_c)),
 
 which sets the default burn-in (8τ) and run length (8τ + 40τ); with momentum
-the time scale is divided by 1/(1 − μ) (the effective rate η/(1 − μ)).
+the time scale is divided by 1/(1 − β) (the effective rate η/(1 − β)).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class LinearProblem(FeatureShape):
 
 def relaxation_time(problem: LinearProblem, eta: float, eta_crit: float, *, batch_size: int = 1,
                     momentum: float = 0.0) -> float:
-    """τ = 1/(2 η_eff λ_min(H)(1 − η/η_c)) steps, η_eff = η/(1 − μ) (bounded below by 1)."""
+    """τ = 1/(2 η_eff λ_min(H)(1 − η/η_c)) steps, η_eff = η/(1 − β) (bounded below by 1)."""
     effective = eta / (1 - momentum)
     margin = max(1 - eta / eta_crit, 1e-3)
     return max(1.0, 1 / (2 * effective * problem.lambda_min * margin))
