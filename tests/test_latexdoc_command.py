@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.latexdoc import NumericAppendix, command, numeric_appendix
+from verify.latexdoc import NumericAppendix, numeric_appendix
 from verify.latexdoc.command import add_arguments, run
 
 DATA = "x1,x2,y\n1,0,1\n0,1,0\n1,1,2\n2,1,2\n0.5,-1,0.25\n"
@@ -111,7 +111,9 @@ def test_latex_error_leaves_no_files(tmp_path: Path, capsys, monkeypatch) -> Non
     out = tmp_path / "bad.tex"
     out.write_text("old contents")
     broken = "\\documentclass{article}\n\\begin{document}\n\\frac{1}{2}\n\\end{document}\n"
-    monkeypatch.setattr(command, "article_latex", lambda *a, **k: broken)
+    from verify.latexdoc import article
+
+    monkeypatch.setattr(article, "article_latex", lambda *a, **k: broken)  # imported when the command runs
     message = _fails(capsys, "--pdf", "--engine", "pdflatex", "-o", str(out))
     assert message == "heatcap: error: LaTeX error: ! Missing $ inserted. at line 3: \\frac{1}{2}"
     assert out.read_text() == "old contents" and sorted(p.name for p in tmp_path.iterdir()) == ["bad.tex"]

@@ -70,6 +70,21 @@ def test_human_output_and_plain_unchanged(tmp_path: Path, capsys: pytest.Capture
     assert "variant" not in json.loads(capsys.readouterr().out)
 
 
+def test_the_text_report_reads_as_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path, ROWS, "d.csv")
+    assert invoke(data, "--eta", "0.01", "--momentum", "1/2", "--batch-size", "2", "--dps", "40") == 0
+    out = capsys.readouterr().out
+    assert "minibatch B = 2 (with replacement); momentum β = 1/2" in out and "{" not in out
+    assert "certified digits         " in out and "(30 shown; --json has all)" in out
+    assert invoke(data, "--eta", "0.01", "--reshuffle", "--dps", "20") == 0
+    out = capsys.readouterr().out
+    assert "epoch-wise reshuffling" in out
+    assert "= 0 within the extrapolation's error estimate" in out and "E-" not in out
+    assert invoke(data, "--eta", "0.01", "--reshuffle", "--dps", "20", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert abs(float(shown["slope_at_zero"])) < 1e-12  # the closed form of the reshuffled slope is 0
+
+
 P_BAD = {"shape": ("2,1\n1,3\n0,1\n", "P has shape (3, 2); expected (2, 2)"),
          "asym": ("2,1\n0,3\n", "P must be symmetric"),
          "indef": ("1,2\n2,1\n", "P must be positive definite"),

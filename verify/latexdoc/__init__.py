@@ -14,6 +14,7 @@ The expressions are printed by :func:`derive.printing.lecture_latex`, in the lec
 
 >>> from derive.proof import heat_capacity_proof
 >>> from verify.checker import check_proof
+>>> from verify.latexdoc import article_latex
 >>> proof = heat_capacity_proof(as_written=True)
 >>> tex = article_latex(proof, check_proof(proof))
 >>> tex.count(r"\hcrefuted{}") >= 1
@@ -22,11 +23,23 @@ True
 
 from __future__ import annotations
 
-from .appendix import NumericAppendix, appendix_latex, numeric_appendix
-from .article import article_latex
-from .compile import CompileResult, LatexError, compile_pdf, find_engine
-from .erratum import Erratum, find_errata
-from .slides import slides_latex
+from importlib import import_module
+from typing import Any
+
+_HOME = {
+    "NumericAppendix": "appendix", "appendix_latex": "appendix", "numeric_appendix": "appendix",
+    "article_latex": "article", "CompileResult": "compile", "LatexError": "compile",
+    "compile_pdf": "compile", "find_engine": "compile", "Erratum": "erratum", "find_errata": "erratum",
+    "slides_latex": "slides",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The package's names, imported on first use (``heatcap`` starts without SymPy's weight)."""
+    if name in _HOME:
+        return getattr(import_module(f".{_HOME[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CompileResult",

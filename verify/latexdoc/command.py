@@ -27,17 +27,14 @@ import importlib
 import inspect
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from derive.parse.errors import ProofFileError
-from derive.proof import Proof, heat_capacity_proof
-from verify.output import OutputError, check_targets, write_atomic
-from verify.results import ProofReport
+if TYPE_CHECKING:  # the heavy modules load when the command runs, not when the CLI is built
+    from derive.proof import Proof
+    from verify.results import ProofReport
 
-from .appendix import NumericAppendix, numeric_appendix
-from .article import article_latex
-from .compile import LatexError, compile_pdf
-from .erratum import Erratum, find_errata
-from .slides import slides_latex
+    from .appendix import NumericAppendix
+    from .erratum import Erratum
 
 __all__ = ["LECTURE_SUBTITLE", "add_arguments", "load_proof_file", "run"]
 
@@ -70,6 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_proof_file(path: str, *, as_written: bool = False) -> Proof:
     """Load a proof file with the loader of :mod:`derive.prooffile` (when it exists)."""
+    from derive.parse.errors import ProofFileError
+    from derive.proof import Proof
+
     try:
         module = importlib.import_module("derive.prooffile")
     except ImportError as exc:
@@ -96,7 +96,10 @@ def load_proof_file(path: str, *, as_written: bool = False) -> Proof:
 
 
 def _check(args: argparse.Namespace) -> tuple[Proof, ProofReport, tuple[Erratum, ...]]:
+    from derive.proof import heat_capacity_proof
     from verify.checker import check_proof
+
+    from .erratum import find_errata
 
     if args.file is not None:
         proof = load_proof_file(args.file, as_written=args.as_written)
@@ -117,6 +120,8 @@ def _appendix(args: argparse.Namespace) -> NumericAppendix | None:
         raise CommandError("the numeric appendix needs both --data DATA.csv and --eta ETA")
     try:
         from verify.numeric.errors import NumericInputError
+
+        from .appendix import numeric_appendix
     except ImportError as exc:
         raise CommandError("the numeric backend is not installed") from exc
     try:
@@ -132,6 +137,8 @@ def _targets(args: argparse.Namespace) -> tuple[Path, Path | None]:
         raise CommandError(f"cannot write {args.output}: it is a directory")
     if not tex.parent.is_dir():
         raise CommandError(f"cannot write {args.output}: no such directory {tex.parent}")
+    from verify.output import check_targets
+
     pdf = tex.with_suffix(".pdf") if args.pdf else None
     inputs = [Path(p) for p in (args.file, args.data) if p is not None]
     check_targets([tex] if pdf is None else [tex, pdf], inputs)
@@ -139,6 +146,10 @@ def _targets(args: argparse.Namespace) -> tuple[Path, Path | None]:
 
 
 def _build(args: argparse.Namespace, tex_path: Path | None) -> tuple[str, bytes | None, str]:
+    from .article import article_latex
+    from .compile import LatexError, compile_pdf
+    from .slides import slides_latex
+
     proof, report, errata = _check(args)
     numeric = _appendix(args)
     builtin = args.file is None
@@ -159,6 +170,8 @@ def _build(args: argparse.Namespace, tex_path: Path | None) -> tuple[str, bytes 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``heatcap latex``; returns the exit code."""
+    from verify.output import OutputError, write_atomic
+
     try:
         if args.pdf and args.output is None:
             raise CommandError("--pdf needs -o OUT.tex")

@@ -134,6 +134,11 @@ def report_json(report: Report) -> dict[str, object]:
     return out
 
 
+def shown_digits(certified: int, width: int) -> str:
+    """'50 (30 shown; --json has all)' when fewer digits are printed than are certified."""
+    return f"{certified} ({width} shown; --json has all)" if width < certified else str(certified)
+
+
 def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | None = None) -> str:
     """A readable summary of the report."""
     width = min(report.dps, 17 if report.mode == "float64" else 30)
@@ -158,7 +163,8 @@ def human_report(report: Report, ridge: str = "0", dropped_columns: list[int] | 
         f"  L''(0)                   {short(report.second_derivative_at_zero)}",
         f"  η_c                      {short(rate.eta_crit)}",
         f"  bounds on η_c            [{short(rate.lower)}, {short(rate.upper)}]",
-        f"  certified digits         {report.certified_digits} (η_c: {report.eta_crit_digits})",
+        f"  certified digits         {shown_digits(report.certified_digits, width)} "
+        f"(η_c: {report.eta_crit_digits})",
         "  Taylor coefficients c_k = L^(k)(0)/k!:",
         *(f"    c_{k} = {short(c)}" for k, c in enumerate(report.taylor, 1)),
         "  cross-validation:",

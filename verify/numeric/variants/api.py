@@ -54,7 +54,8 @@ class VariantReport:
     ``taylor[k-1]`` = c_k = L^{(k)}(0)/k!; ``second_derivative_at_zero`` = 2c₂
     (None where not available); ``theorem_slope`` = ¼ tr C, the plain-SGD slope,
     for comparison; ``eta_crit_bounds`` = (lower, upper); ``crossval`` rows
-    ``{"step": "variant", "line", "lhs", "rhs", "agree_digits"}``.
+    ``{"step": "variant", "line", "lhs", "rhs", "agree_digits"}``; ``slope_error`` bounds the
+    error of a slope found by extrapolation (reshuffling), None where the slope is exact.
     Numbers are Fractions (exact), ``mpf`` (mp) or floats (float64).
     """
 
@@ -78,6 +79,7 @@ class VariantReport:
     eta_crit_digits: int
     theorem_slope: object
     crossval: tuple[dict[str, object], ...] = field(default=())
+    slope_error: object | None = None
 
 
 def analyze_variant(data: Data, eta: str | Fraction, variant: Variant, *, mode: str = "mp",
@@ -276,5 +278,5 @@ def reshuffle_report(data: Data, eta: Fraction, variant: Variant, mode: str,
         mode, data.n, data.d, eta, dps, variant, conv(result.loss_star), conv(result.excess_loss),
         conv(result.slope), conv(result.second_derivative), eta_c, (result.lower, result.upper),
         (conv(result.slope), conv(result.second_derivative / 2)), result.digits, result.eta_digits,
-        conv(result.theorem_slope), tuple(result.rows))
+        conv(result.theorem_slope), tuple(result.rows), conv(result.slope_error))
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 
+from ..command import shown_digits
 from ..digits import decimal_string, fraction_string
 from ..errors import NumericInputError
 from .api import VariantReport, analyze_variant
@@ -84,6 +86,23 @@ def variant_json(report: VariantReport) -> dict[str, object]:
     return out
 
 
+def _slope(report: VariantReport, short: Callable[[object], str]) -> str:
+    """L'(0); a slope found by extrapolation that is 0 within its error bound says so."""
+    error = report.slope_error
+    if error is None:
+        return short(report.slope_at_zero)
+    if abs(report.slope_at_zero) <= error:
+        return f"0  (= 0 within the extrapolation's error estimate: |L'(0)| ≤ {_power_of_ten(error)})"
+    return f"{short(report.slope_at_zero)}  (± {_power_of_ten(error)})"
+
+
+def _power_of_ten(value: object) -> str:
+    """3 significant digits with a power of ten: 4.46 × 10⁻¹⁷."""
+    mantissa, _, exponent = f"{float(value):.2e}".partition("e")
+    power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return mantissa if int(exponent) == 0 else f"{mantissa} × 10{power}"
+
+
 def human(report: VariantReport, j: dict[str, object]) -> str:
     """A readable summary."""
     width = min(report.dps, 30)
@@ -93,14 +112,15 @@ def human(report: VariantReport, j: dict[str, object]) -> str:
 
     lines = [
         f"heatcap numeric ({report.mode}, {report.dps} digits): n = {report.n}, d = {report.d}",
-        f"  variant                  {json.dumps(report.variant.describe())}",
+        f"  variant                  {report.variant.summary()}",
         f"  learning rate η          {short(j['eta'])}",
         f"  L(η) − L*                {short(j['excess_loss'])}",
-        f"  L'(0)                    {short(j['slope_at_zero'])}   (plain SGD: ¼ tr C = "
+        f"  L'(0)                    {_slope(report, short)}   (plain SGD: ¼ tr C = "
         f"{short(report.theorem_slope)})",
         f"  L''(0)                   {short(j['second_derivative_at_zero'])}",
         f"  η_c                      {short(j['eta_crit'])}",
-        f"  certified digits         {report.certified_digits}",
+        f"  certified digits         {shown_digits(report.certified_digits, width)}"
+        + (" (of L''(0); L'(0) by extrapolation)" if report.slope_error is not None else ""),
         "  cross-validation:",
         *(f"    {r['line']}: {r['agree_digits']} digits agree" for r in report.crossval),
     ]

@@ -242,6 +242,7 @@ class ReshuffleResult:
     digits: int
     eta_digits: int
     rows: list[dict[str, object]] = field(default_factory=list)
+    slope_error: Fraction | None = None
 
 
 def closed_second_derivative(data: Data) -> Fraction:
@@ -273,6 +274,7 @@ def analyze(data: Data, eta: Fraction, dps: int, levels: int = 8) -> ReshuffleRe
         return values[x]
 
     slope = richardson_limit(lambda x: excess(x) / x, h0, levels)
+    slope_error = abs(slope - richardson_limit(lambda x: excess(x) / x, h0, levels - 1))
     second = 2 * richardson_limit(lambda x: excess(x) / (x * x), h0, levels)
     coarse = 2 * richardson_limit(lambda x: excess(x) / (x * x), h0, levels - 1)
     closed = closed_second_derivative(data)
@@ -280,4 +282,4 @@ def analyze(data: Data, eta: Fraction, dps: int, levels: int = 8) -> ReshuffleRe
             row("variant", "second-derivative", second, closed, dps)]
     digits = min(dps, agree_digits(second, coarse, dps))
     return ReshuffleResult(fraction(loss_star), law.excess_loss, slope, second,  # type: ignore[arg-type]
-                           theorem, hi, lo, hi, digits, 14, rows)
+                           theorem, hi, lo, hi, digits, 14, rows, slope_error)

@@ -56,6 +56,20 @@ class Variant:
     preconditioner: tuple[tuple[Fraction, ...], ...] | None = None
     reshuffle: bool = False
 
+    def summary(self) -> str:
+        """One line for the text report: 'minibatch B = 2 (with replacement); momentum β = 1/2'."""
+        parts = []
+        if self.batch_size != 1:
+            parts.append(f"minibatch B = {self.batch_size} ({self.sampling.replace('-', ' ')})")
+        if Fraction(self.momentum) != 0:
+            parts.append(f"momentum β = {Fraction(self.momentum)}")
+        if self.preconditioner is not None:
+            size = len(self.preconditioner)
+            parts.append(f"preconditioner P ({size}×{size})")
+        if self.reshuffle:
+            parts.append("epoch-wise reshuffling")
+        return "; ".join(parts) or "plain SGD"
+
     def describe(self) -> dict[str, object]:
         """The JSON ``variant`` object."""
         p = self.preconditioner
