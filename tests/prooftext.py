@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["EXPANSION", "SETTING", "model_hypotheses", "vector"]
+__all__ = ["DOUBLE", "EXPANSION", "SETTING", "model_hypotheses", "vector"]
 
 SETTING = '''
 [[symbol]]
@@ -60,3 +60,13 @@ def model_hypotheses(step: str = "") -> str:
 def vector(name: str) -> str:
     """A [[symbol]] table declaring a constant vector."""
     return f"\n[[symbol]]\nlatex = '{name}'\nkind = \"vector\"\n"
+
+
+#: A declared moment equation that is false: stationarity with 2η in place of η.
+DOUBLE = r"""
+[[assume]]
+name = "double-stationarity"
+kind = "equation"
+latex = '''E_{\Delta\Phi \sim P_\eta} E_b \|\Delta\Phi - 2 \eta (g_b + H_b \Delta\Phi)\|^2
+    = E_{\Delta\Phi \sim P_\eta} \|\Delta\Phi\|^2'''
+"""

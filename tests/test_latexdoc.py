@@ -19,6 +19,7 @@ from derive.proof import heat_capacity_proof
 from derive.scalar import SquaredNorm, inner, quadratic_form
 from derive.sgd import sgd_step
 from derive.symbols import DeltaPhi, H_b, d, eta, g_b
+from tests.prooftext import DOUBLE
 from verify.checker import check_proof
 from verify.latexdoc import article_latex, find_errata, slides_latex
 from verify.latexdoc.appendix import CrossvalRow, NumericAppendix, appendix_latex, number_latex
@@ -404,13 +405,6 @@ def test_the_second_derivative_row_is_labelled_c2() -> None:
     assert "Step 4, $c_2 = \\tfrac{1}{2} \\mathcal{L}''(0)$ & $0.5$ & $0.5$ & 20 \\\\" in deck
 
 
-FALSE_CONSEQUENCE = r"""
-[[assume]]
-name = "double-stationarity"
-kind = "equation"
-latex = '''E_{\Delta\Phi \sim P_\eta} E_b \|\Delta\Phi - 2 \eta (g_b + H_b \Delta\Phi)\|^2
-    = E_{\Delta\Phi \sim P_\eta} \|\Delta\Phi\|^2'''
-"""
 
 
 def test_a_refuted_consequence_shows_its_verdict_and_counterexample() -> None:
@@ -419,7 +413,7 @@ def test_a_refuted_consequence_shows_its_verdict_and_counterexample() -> None:
     from derive.prooffile import loads_proof
 
     source = Path(__file__).resolve().parents[1] / "derive" / "proofs" / "heat_capacity.toml"
-    proof = loads_proof(source.read_text(encoding="utf-8") + FALSE_CONSEQUENCE, "user.toml")
+    proof = loads_proof(source.read_text(encoding="utf-8") + DOUBLE, "user.toml")
     report = check_proof(proof)
     row = next(r for r in report.hypotheses if r.name == "double-stationarity")
     assert (row.role, row.status, row.used_by) == ("consequence", "refuted", ())

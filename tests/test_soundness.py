@@ -14,7 +14,7 @@ import pytest
 
 from derive.parse import ProofFileError
 from derive.prooffile import loads_proof
-from tests.prooftext import SETTING, model_hypotheses
+from tests.prooftext import DOUBLE, SETTING, model_hypotheses
 from verify.checker import check_proof
 from verify.cli import main
 from verify.counterexample import holds
@@ -248,13 +248,6 @@ def test_a_refutation_satisfies_every_named_statement() -> None:
 
 
 # -- 7. stationarity is derived, not declared -----------------------------------------------------
-DOUBLE = r"""
-[[assume]]
-name = "double-stationarity"
-kind = "equation"
-latex = '''E_{\Delta\Phi \sim P_\eta} E_b \|\Delta\Phi - 2 \eta (g_b + H_b \Delta\Phi)\|^2
-    = E_{\Delta\Phi \sim P_\eta} \|\Delta\Phi\|^2'''
-"""
 
 
 def test_a_declared_moment_equation_that_is_false_is_refuted_as_a_hypothesis(tmp_path) -> None:
