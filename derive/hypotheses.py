@@ -77,7 +77,6 @@ class Hypothesis:
     vector: str | None = None
     relation: str = "="
     source: str | None = None
-    law: str = r"P_\eta"
 
 
 def statement_latex(equation: Equation | None, relation: str, law: str = r"P_\eta",

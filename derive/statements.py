@@ -165,5 +165,4 @@ def read_statement(name: str, kind: str, latex: str, notation: Notation, descrip
         if kind == "inverse":
             _inverse(equation)
     statement = statement_latex(equation, relation, notation.law, **notation.printing)
-    return Hypothesis(name, kind, statement, description, equation, vector, relation, latex,  # type: ignore[arg-type]
-                      notation.law)
+    return Hypothesis(name, kind, statement, description, equation, vector, relation, latex)  # type: ignore[arg-type]

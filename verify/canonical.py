@@ -27,7 +27,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from derive.symbols import d
 from verify.context import Context
 from verify.lower import Term, lower, probe
-from verify.network import Component, Letter, canonical_key
+from verify.network import Component, Letter, canonical_key, untagged
 from verify.poly import Poly
 
 __all__ = ["canonical", "canonical_terms", "probes_for"]
@@ -46,10 +46,6 @@ def _killed(comps: Sequence[Component], ctx: Context) -> bool:
         len(xs) == 1 and xs[0].kind == "vector" and xs[0].name in ctx.mean_zero
         for xs in members.values()
     )
-
-
-def _strip(x: Letter) -> Letter:
-    return Letter(x.name, x.kind, x.per_example, x.random, x.moment, x.group)
 
 
 def _cancel_pairs(letters: tuple[Letter, ...], pairs: frozenset, cyclic: bool) -> tuple[Letter, ...]:
@@ -92,7 +88,7 @@ def canonical_terms(terms: list[Term], ctx: Context) -> Poly:
         if coeff == 0 or _killed(comps, ctx):
             continue
         coeff, comps = _inverses(coeff, comps, ctx)
-        stripped = [c.map_letters(_strip) for c in comps]
+        stripped = untagged(comps)
         out.add_term(canonical_key(stripped), coeff)
     return out
 

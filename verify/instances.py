@@ -32,7 +32,8 @@ from sympy import Basic, Expr, Matrix, Rational, S, sstr, sympify, zeros
 
 from derive.sgd import sgd_step
 
-__all__ = ["Data", "FiniteLaw", "Instance", "MomentLaw", "StationaryLaw", "random_data"]
+__all__ = ["Data", "FiniteLaw", "Instance", "MomentLaw", "StationaryLaw", "random_data", "random_psd",
+           "random_vector", "random_vectors"]
 
 
 def _rows(m: Matrix) -> list[list[str]]:
@@ -286,13 +287,23 @@ def _value(text: str) -> Expr:
     return sympify(text, locals={"eta": eta})
 
 
-def _vector(rng: random.Random, d: int, lo: int = -2, hi: int = 2) -> Matrix:
+def random_vector(rng: random.Random, d: int, lo: int = -2, hi: int = 2) -> Matrix:
+    """A d×1 vector of integers in [lo, hi]."""
     return Matrix([rng.randint(lo, hi) for _ in range(d)])
 
 
-def _psd(rng: random.Random, d: int) -> Matrix:
-    a = _vector(rng, d, -1, 2)
-    c = _vector(rng, d, -1, 1)
+def random_vectors(rng: random.Random, d: int, count: int, mean_zero: bool) -> list[Matrix]:
+    """``count`` random vectors; the last one makes their sum 0 when ``mean_zero``."""
+    vs = [random_vector(rng, d) for _ in range(count)]
+    if mean_zero:
+        vs[-1] = -sum(vs[:-1], zeros(d, 1))
+    return vs
+
+
+def random_psd(rng: random.Random, d: int) -> Matrix:
+    """A symmetric positive definite d×d matrix: a aᵀ + c cᵀ + I/2 with small integer a, c."""
+    a = random_vector(rng, d, -1, 2)
+    c = random_vector(rng, d, -1, 1)
     return a * a.T + c * c.T + Rational(1, 2) * Matrix.eye(d)
 
 
@@ -301,14 +312,12 @@ def random_data(
 ) -> Data:
     """Small rational data: H_b positive definite, Σ g_b = 0 when ``mean_zero``."""
     rng = random.Random(seed)
-    g = [_vector(rng, d) for _ in range(n)]
-    if mean_zero:
-        g[-1] = -sum(g[:-1], zeros(d, 1))
-    elif sum(g, zeros(d, 1)) == zeros(d, 1):
+    g = random_vectors(rng, d, n, mean_zero)
+    if not mean_zero and sum(g, zeros(d, 1)) == zeros(d, 1):
         g[-1] = g[-1] + Matrix([1] + [0] * (d - 1))
-    H = [_psd(rng, d) for _ in range(n)]
+    H = [random_psd(rng, d) for _ in range(n)]
     L = [Rational(rng.randint(1, 9), rng.randint(1, 4)) for _ in range(n)]
     kappa = [Rational(rng.randint(1, 3), 2) if cubic else S.Zero for _ in range(n)]
-    P = _psd(rng, d)
+    P = random_psd(rng, d)
     constants = (("P", P), ("P^{-1}", P.inv()))
     return Data(tuple(g), tuple(H), tuple(L), tuple(kappa), constants)

@@ -56,7 +56,7 @@ from derive.symbols import (
 )
 from verify.context import Context
 from verify.names import LOSS_AT_OPTIMUM, loss_name, mean_name, probe_name, second_name
-from verify.network import Component, Irreducible, Letter, canonical_key, glue
+from verify.network import Component, Irreducible, Letter, canonical_key, glue, untagged
 
 __all__ = ["Term", "lower", "probe"]
 
@@ -140,7 +140,7 @@ def _opaque_state_mean(coeff: Expr, comps: tuple[Component, ...], rate: Expr, ct
         raise Irreducible("E_{ΔΦ∼P_η} of a loss that is not expanded (name `expansion`)")
     if any(x.per_example and x.group is None for c in comps for x in c.letters):
         raise Irreducible("E_{ΔΦ∼P_η} of an opaque term inside E_b")
-    return coeff, (Component("opaque", (), ("E_P", str(rate), canonical_key(_strip_tags(comps)), False)),)
+    return coeff, (Component("opaque", (), ("E_P", str(rate), canonical_key(untagged(comps)), False)),)
 
 
 def _bind_state(term: Term, rate: Expr, ctx: Context) -> Term:
@@ -162,11 +162,6 @@ def _bind_state(term: Term, rate: Expr, ctx: Context) -> Term:
     return term
 
 
-def _strip_tags(comps: tuple[Component, ...]) -> list[Component]:
-    return [c.map_letters(lambda x: Letter(x.name, x.kind, x.per_example, x.random, x.moment,
-                                           x.group)) for c in comps]
-
-
 def _opaque_batch(coeff: Expr, comps: tuple[Component, ...]) -> Term:
     """E_B of the components that hold minibatch means, kept as one opaque atom."""
     inside = tuple(c for c in comps if any(x.name in BATCH_OF for x in c.letters) or _random_atom(c))
@@ -176,7 +171,7 @@ def _opaque_batch(coeff: Expr, comps: tuple[Component, ...]) -> Term:
     if groups_in & groups_out or any(x.per_example and x.group is None for c in inside for x in c.letters):
         raise Irreducible("E_B of a product that shares an example average with its outside")
     random = any(x.random for c in inside for x in c.letters) or any(_random_atom(c) for c in inside)
-    atom = Component("opaque", (), ("E_B", canonical_key(_strip_tags(inside)), random))
+    atom = Component("opaque", (), ("E_B", canonical_key(untagged(inside)), random))
     return coeff, (*outside, atom)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "groups_of",
     "reverse",
     "transpose_letter",
+    "untagged",
 ]
 
 LetterKind = Literal["vector", "matrix", "scalar"]
@@ -69,6 +70,10 @@ class Letter:
     moment: bool = False
     group: int | None = None
     tag: int = 0
+
+    def untagged(self) -> Letter:
+        """The letter without its tag (keys ignore tags; a stored key must not carry them)."""
+        return replace(self, tag=0)
 
     def regroup(self, group: int | None) -> Letter:
         return replace(self, group=group)
@@ -117,6 +122,11 @@ def reverse(letters: tuple[Letter, ...]) -> tuple[Letter, ...]:
 def _transpose_key(key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
     name = transpose_name(str(key[0]))
     return key if name == key[0] else (name, *key[1:])
+
+
+def untagged(components: Sequence[Component]) -> list[Component]:
+    """The components with every letter's tag dropped, as a key stores them."""
+    return [c.map_letters(Letter.untagged) for c in components]
 
 
 def groups_of(components: Sequence[Component]) -> list[int]:

@@ -18,16 +18,10 @@ command it does not know loses its backslash, so the output never holds one.
 
 from __future__ import annotations
 
+from derive.parse.notation import GREEK_LETTERS as GREEK
+
 __all__ = ["to_unicode"]
 
-GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
-    "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ",
-    "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
-    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
-    "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ",
-    "Omega": "Ω", "ell": "ℓ",
-}
 SYMBOLS = {
     "top": "ᵀ", "intercal": "ᵀ", "|": "‖", "partial": "∂", "sim": "∼", "succ": "≻", "succeq": "⪰",
     "perp": "⊥", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "Rightarrow": "⇒", "rightarrow": "→",

@@ -41,7 +41,7 @@ from derive.symbols import (
     eta,
     n,
 )
-from verify.instances import Data, FiniteLaw, Instance, random_data
+from verify.instances import Data, FiniteLaw, Instance, random_data, random_psd, random_vector, random_vectors
 
 __all__ = ["POINTS", "cyclic_instance", "dynamics_of", "proof_data"]
 
@@ -68,19 +68,6 @@ def _inverse_pairs(hypotheses: Mapping[str, Hypothesis]) -> dict[str, str]:
     return out
 
 
-def _random_psd(rng: random.Random, dim: int) -> Matrix:
-    a = Matrix([rng.randint(-1, 2) for _ in range(dim)])
-    c = Matrix([rng.randint(-1, 1) for _ in range(dim)])
-    return a * a.T + c * c.T + Rational(1, 2) * Matrix.eye(dim)
-
-
-def _vectors(rng: random.Random, dim: int, count: int, mean_zero: bool) -> tuple[Matrix, ...]:
-    vs = [Matrix([rng.randint(-2, 2) for _ in range(dim)]) for _ in range(count)]
-    if mean_zero:
-        vs[-1] = -sum(vs[:-1], zeros(dim, 1))
-    return tuple(vs)
-
-
 def proof_data(
     seed: int, mean_zero: bool, cubic: bool, exprs: Sequence[Basic], hypotheses: Mapping[str, Hypothesis],
     notation: Notation = LECTURE, wrong_inverse: bool = False,
@@ -99,13 +86,13 @@ def proof_data(
         if name in (gradient, hessian) or isinstance(sym, StateVector):
             continue
         if isinstance(sym, ExampleVector):
-            extra.append((name, _vectors(rng, base.d, base.n, mean_zero)))
+            extra.append((name, tuple(random_vectors(rng, base.d, base.n, mean_zero))))
         elif isinstance(sym, ExampleMatrix):
-            extra.append((name, tuple(_random_psd(rng, base.d) for _ in range(base.n))))
+            extra.append((name, tuple(random_psd(rng, base.d) for _ in range(base.n))))
         elif isinstance(sym, ConstantVector):
-            constants.append((name, Matrix([rng.randint(-2, 2) for _ in range(base.d)])))
+            constants.append((name, random_vector(rng, base.d)))
         elif isinstance(sym, ConstantMatrix):
-            constants.append((name, _random_psd(rng, base.d)))
+            constants.append((name, random_psd(rng, base.d)))
         elif isinstance(sym, Symbol):
             scalars.append((name, Rational(rng.randint(1, 9), 10)))
     values = dict(constants)

@@ -48,18 +48,20 @@ from derive.symbols import (
     g_b,
 )
 
-__all__ = ["GREEK", "LECTURE", "Declaration", "Notation", "SymbolKind", "normalize"]
+__all__ = ["GREEK", "GREEK_LETTERS", "LECTURE", "Declaration", "Notation", "SymbolKind", "normalize"]
 
 SymbolKind = Literal["vector", "matrix", "scalar"]
 
-GREEK = frozenset(
-    {
-        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
-        "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
-        "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
-        "Upsilon", "Phi", "Psi", "Omega", "ell",
-    }
-)
+#: The Greek letters a name may use, by macro name, with the letter each one prints.
+GREEK_LETTERS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ",
+    "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
+    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
+    "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ",
+    "Omega": "Ω", "ell": "ℓ",
+}
+GREEK = frozenset(GREEK_LETTERS)
 
 
 def join_name(tokens: list) -> str:
@@ -119,7 +121,7 @@ def _is_name(tokens: list) -> bool:
     return all(t.kind in ("letter", "number") or base(t) for t in script)
 
 
-def check_name(latex: str, taken: dict[str, str]) -> str:
+def symbol_name(latex: str, taken: dict[str, str]) -> str:
     """The normalized name of a declared symbol, or a ProofFileError saying why it cannot be one."""
     try:
         tokens = tokenize(latex)
@@ -187,7 +189,7 @@ class Notation:
                  parts.law: "the stationary law", parts.rate_name: "the learning rate"}
         symbols = []
         for x in declarations:
-            name = check_name(x.latex, taken)
+            name = symbol_name(x.latex, taken)
             taken[name] = "declared twice"
             symbols.append((name, x.build()))
         grad = normalize(gradient) if gradient else f"g_{parts.index}"
