@@ -77,27 +77,32 @@ class TrainingLoss(Expr):
 
 
 class ConvergedLoss(Expr):
-    """L(r) = E_{ΔΦ∼P_r} L(Φ* + ΔΦ): the converged loss at learning rate r; ``args = (r,)``.
+    """L(r) = E_{ΔΦ∼P_r} L(Φ* + ΔΦ): the converged loss at learning rate r; ``args = (r, ΔΦ)``.
 
     The rate is kept: L(2η) is the loss at the stationary law P_{2η}, and L(0) is the lecture's
-    definition L(0) ≐ lim_{η→0} L(η) (``doit`` returns that limit).
+    definition L(0) ≐ lim_{η→0} L(η) (``doit`` returns that limit). The state is the setting's
+    (ΔΦ by default): its law is the one L(r) averages over.
     """
 
     is_commutative = True
 
-    def __new__(cls, rate: Expr = eta) -> ConvergedLoss:
-        return Basic.__new__(cls, sympify(rate))
+    def __new__(cls, rate: Expr = eta, state: MatrixExpr = DeltaPhi) -> ConvergedLoss:
+        return Basic.__new__(cls, sympify(rate), state)
 
     @property
     def rate(self) -> Expr:
         return self.args[0]
 
+    @property
+    def state(self) -> MatrixExpr:
+        return self.args[1]
+
     def doit(self, **hints: Any) -> Expr:
         if self.rate == 0:
             from derive.limits import LimitAtZero
 
-            return LimitAtZero(ConvergedLoss(eta), eta)
-        return E_P(TrainingLoss(DeltaPhi), DeltaPhi, self.rate)
+            return LimitAtZero(ConvergedLoss(eta, self.state), eta)
+        return E_P(TrainingLoss(self.state), self.state, self.rate)
 
     def _latex(self, printer: Any) -> str:
         return r"\mathcal{L}(" + printer._print(self.rate) + ")"

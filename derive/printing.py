@@ -105,7 +105,7 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
     """
 
     _default_settings: ClassVar[dict[str, Any]] = {**HeatcapLatexPrinter._default_settings, "rate_name": None,
-                                         "law_name": None}
+                                                   "law_name": None, "index_name": None}
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         """η under the name the setting gives the learning rate (``rate_name``)."""
@@ -119,10 +119,12 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
         from derive.losses import ExampleLoss
         from derive.scalar import SquaredNorm
 
+        index = self._settings.get("index_name") or "b"  # the setting's example index
+        sub = index if len(index) == 1 else "{" + index + "}"
         if isinstance(expr, ExampleMean):
-            return _respell(expr._latex(self), "E_{b} ", "E_b ")
+            return _respell(expr._latex(self), "E_{b} ", f"E_{sub} ")
         if isinstance(expr, ExampleLoss):
-            return _respell(expr._latex(self), r"\mathcal{L}_{b}(", r"\mathcal{L}_b(")
+            return _respell(expr._latex(self), r"\mathcal{L}_{b}(", rf"\mathcal{{L}}_{sub}(")
         if isinstance(expr, SquaredNorm):
             return r"\|" + super()._print(expr.vector) + r"\|^2"
         return super()._print(expr, **kwargs)

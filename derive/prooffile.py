@@ -144,8 +144,10 @@ def _declaration(table: dict[str, Any], k: int, name: str) -> Declaration:
 
 def _hypotheses(data: Mapping[str, Any], name: str, notation: Notation) -> dict[str, Hypothesis]:
     tables = _tables(data, "assume", name)
-    if not tables:
-        return dict(HYPOTHESES)
+    if not tables:  # the built-in hypotheses speak of g_b, H_b and ΔΦ: only a file with them has them
+        lecture = (notation.gradient, notation.hessian, notation.state) == (LECTURE.gradient, LECTURE.hessian,
+                                                                           LECTURE.state)
+        return dict(HYPOTHESES) if lecture else {}
     out: dict[str, Hypothesis] = {}
     for k, table in enumerate(tables, 1):
         hyp = _hypothesis(table, f"{name}: [[assume]] {k}", notation)

@@ -325,3 +325,31 @@ def test_an_inverse_hypothesis_in_a_file_cancels_its_product() -> None:
     assert with_it.ok
     without = report_of(proof_text(latex, _line(latex, ""), extra, setting))
     assert without.steps[0].lines[0].status == "refuted"
+
+
+def test_the_argument_in_a_notation_of_its_own() -> None:
+    from pathlib import Path
+
+    from derive.prooffile import load_proof
+
+    path = Path(__file__).parent / "proofs" / "own_notation.toml"
+    report = check_proof(load_proof(path))
+    assert report.ok and report.theorem_check.summary() == "verified from s lines 2–3"
+    assert "E_i" in report.steps[0].lines[0].latex and "E_b" not in report.steps[0].lines[0].latex
+    third = path.read_text(encoding="utf-8").replace(r"\frac{1}{4}", r"\frac{1}{3}").replace(
+        r"\frac{\alpha}{4}", r"\frac{\alpha}{3}")
+    wrong = check_proof(loads_proof(third, "thirds.toml"))
+    assert [x.status for x in wrong.steps[0].lines] == ["refuted", "refuted", "verified"]
+    assert wrong.theorem_check.status == "refuted"
+
+
+def test_a_file_without_the_lecture_symbols_has_no_builtin_hypotheses(tmp_path) -> None:
+    text = ("title = 't'\ntheorem = '(S^\\top w) S = (w^\\top S) S'\n" + "".join(
+        f"\n[[symbol]]\nlatex = '{x}'\nkind = 'vector'\n" for x in ("S", "w"))
+        + "\n[[step]]\nname = 's'\nlatex = '(S^\\top w) S = (w^\\top S) S'\nuses = []\n")
+    proof = loads_proof(text, "x.toml")
+    assert proof.hypotheses == {}
+    assert check_proof(proof).ok
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 0

@@ -45,7 +45,7 @@ from derive.losses import ConvergedLoss, TrainingLoss
 from derive.printing import lecture_latex
 from derive.scalar import SquaredNorm, inner, quadratic_form
 from derive.sgd import Equation
-from derive.symbols import ConstantMatrix, DeltaPhi, StateVector, d, eta
+from derive.symbols import ConstantMatrix, StateVector, d, eta
 from verify.network import Irreducible
 
 if TYPE_CHECKING:
@@ -94,7 +94,8 @@ def model_of(used: Sequence[Hypothesis]) -> Model | None:
 def invariance_equation(model: Model, f: Basic, rate: Expr) -> Equation:
     """E_{P_r} E_b f(ΔΦ') = E_{P_r} f(ΔΦ) for the test function f, at the rate r."""
     moved = f.xreplace(model.next_state(rate))
-    return Equation(E_P(model.fresh(moved), DeltaPhi, rate), E_P(f, DeltaPhi, rate))
+    law = model.states[0]  # the state E_{ΔΦ∼P_r} is written with (a joint state: its first)
+    return Equation(E_P(model.fresh(moved), law, rate), E_P(f, law, rate))
 
 
 def _state_degree(f: Basic, states: Iterable[StateVector]) -> int:
@@ -109,7 +110,7 @@ def _averaged(exprs: Iterable[Basic]) -> Iterator[tuple[Expr, Basic]]:
             if isinstance(node, StationaryMean):
                 yield node.rate, node.expr
             elif isinstance(node, ConvergedLoss):
-                yield (eta if node.rate == 0 else node.rate), TrainingLoss(DeltaPhi)
+                yield (eta if node.rate == 0 else node.rate), TrainingLoss(node.state)
 
 
 def _terms(body: Basic) -> list[Basic]:

@@ -506,7 +506,7 @@ class ExpressionParser:
         if example:
             return ExampleLoss()
         if self.bare_loss:
-            return ConvergedLoss(self.notation.rate)
+            return ConvergedLoss(self.notation.rate, self.notation.state)
         self.fail("the loss needs its argument: \\mathcal{L}(\\Phi^*), \\mathcal{L}(\\Phi) "
                   "or \\mathcal{L}(\\eta)")
 
@@ -524,7 +524,7 @@ class ExpressionParser:
             if example or algebra.is_matrix(rate):
                 self.fail("expected a point: \\Phi^*, \\Phi^* + v or \\Phi", tok)
             self.check_rate(rate, tok)
-            value = ConvergedLoss(rate)
+            value = ConvergedLoss(rate, self.notation.state)
         if left.text == r"\left":
             self.close_right(closer, left)
         else:

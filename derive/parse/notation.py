@@ -218,9 +218,11 @@ class Notation:
 
     @property
     def printing(self) -> dict[str, str | None]:
-        """How reports print η and P_η: the setting's names (None where they are the lecture's)."""
+        """How reports print η, P_η and the index b: the setting's names (None where they are the
+        lecture's)."""
         return {"rate_name": None if self.rate_name == r"\eta" else self.rate_name,
-                "law_name": None if self.law == r"P_\eta" else self.law}
+                "law_name": None if self.law == r"P_\eta" else self.law,
+                "index_name": None if self.index == "b" else self.index}
 
     @property
     def index_symbol(self) -> Symbol:
