@@ -8,7 +8,10 @@
     alone (``lu_solve`` at 50 digits) of the same d(d+1)/2 system, at d = 5, 10, 20
     (n = 100, 200, 200; quick: d = 5, 10).  Timed twice: ``analyze`` in this (warm)
     interpreter, and the command in a fresh interpreter (``python -m verify.cli``, which
-    includes starting Python and importing numpy, mpmath, flint and sympy).
+    includes starting Python and importing numpy, mpmath and flint; not SymPy, since the
+    proof's lines come lowered in verify/numeric/heat_capacity_lines.json).  The fresh
+    interpreter's floor (importing those three and nothing else) bounds the fresh ratio.
+    heatcap's bytecode is cached, as an installed package's is (benchmarks/fresh.py).
     Goals: ratio ≥ 20 at d = 20, > 1 at d = 5 and 10.
 [2] The whole command at d = 30, n = 569, 30 digits (quick: d = 15).  Goal: < 10 s.
 [3] The whole command with --float64 at d = 500, n = 5000 (quick: d = 120, n = 1000).
@@ -33,6 +36,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fresh import FRESH_ENV  # noqa: E402
 
 from verify.numeric import analyze, read_csv  # noqa: E402
 from verify.numeric.backends import ExactBackend  # noqa: E402
@@ -91,12 +97,15 @@ def command(path: Path, eta: str, *flags: str) -> list[str]:
 
 
 def run_command(argv: list[str]) -> None:
-    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env=FRESH_ENV)
 
 
 def bench_against_lu(folder: Path, sizes: list[tuple[int, int]], repeat: int) -> None:
     print("[1] whole heatcap numeric --dps 50 against mpmath lu_solve (50 digits) of the "
           "d(d+1)/2 system")
+    floor = best(lambda: run_command([sys.executable, "-c", "import numpy, mpmath, flint"]), repeat)
+    print(f"    a fresh interpreter that only imports numpy, mpmath and flint: {floor:.3f} s "
+          "(no fresh run can be faster)")
     for d, n in sizes:
         path = write_instance(folder, n, d)
         eta = half_critical(path)
@@ -108,7 +117,8 @@ def bench_against_lu(folder: Path, sizes: list[tuple[int, int]], repeat: int) ->
         verdict = lambda r, g=goal: "ok" if r >= g else "MISSED"  # noqa: E731
         print(f"    d={d:>2} n={n}: lu_solve {lu:7.3f} s | in process {warm:6.3f} s, "
               f"ratio {lu / warm:6.1f}x ({verdict(lu / warm)}) | fresh process {cold:6.3f} s, "
-              f"ratio {lu / cold:6.1f}x ({verdict(lu / cold)}); goal ratio ≥ {goal}")
+              f"ratio {lu / cold:6.1f}x ({verdict(lu / cold)}); goal ratio ≥ {goal}"
+              f" (at most {lu / floor:.1f}x fresh)")
 
 
 def bench_whole(folder: Path, label: str, n: int, d: int, flags: list[str], goal: float,

@@ -54,6 +54,7 @@ MAX_EXACT_CELLS = 1_000_000  # cells read as exact fractions (about 3 s and 300 
 MAX_NUMBER_CHARS = 100
 MAX_EXPONENT = 300
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)  # parsed fast
 _BINARY = {b"\x1f\x8b": "gzip-compressed", b"PK\x03\x04": "a zip archive",
            b"BZh": "bzip2-compressed", b"\xfd7zXZ": "xz-compressed"}
 
@@ -73,10 +74,23 @@ def parse_number(text: str, where: str = "") -> Fraction:
     if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
         raise NumericInputError(
             f"value {cell!r}{place} has a decimal exponent beyond ±{MAX_EXPONENT}")
+    decimal = _DECIMAL.fullmatch(cell)
+    if decimal is not None and (decimal.group(2) or decimal.group(3)):
+        return _decimal_fraction(*decimal.groups())
     try:
         return Fraction(cell)
     except (ValueError, ZeroDivisionError):
         raise NumericInputError(f"value {cell!r}{place} is not a number") from None
+
+
+def _decimal_fraction(sign: str, whole: str, fraction: str | None, exponent: str | None) -> Fraction:
+    """The value of a decimal written as sign, digits, digits after the point, exponent."""
+    fraction = fraction or ""
+    mantissa = int(whole + fraction or "0")
+    power = int(exponent or 0) - len(fraction)
+    if sign == "-":
+        mantissa = -mantissa
+    return Fraction(mantissa * 10 ** power) if power >= 0 else Fraction(mantissa, 10 ** -power)
 
 
 def parse_eta(text: str | Fraction | int) -> Fraction:
@@ -97,6 +111,8 @@ def as_fractions(values: object) -> np.ndarray:
 
 
 def _exact(value: object) -> Fraction:
+    if type(value) is Fraction:
+        return value
     if isinstance(value, str):
         return parse_number(value)
     if isinstance(value, float | np.floating) and not np.isfinite(value):

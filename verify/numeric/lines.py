@@ -3,7 +3,9 @@ r"""Every line of the proof, evaluated in numbers at the stationary law of SGD o
 Each side of each line of :func:`derive.proof.heat_capacity_proof` is lowered to its canonical
 monomials (under ``expansion`` and ``independence``, which hold for single-example SGD on
 quadratic losses, so the rewriting preserves values) and every monomial is evaluated on the
-data: g_b, H_b and L_b(Φ*) per example, m = 0 and S = E ΔΦΔΦᵀ from the solver. Limits and the
+data: g_b, H_b and L_b(Φ*) per example, m = 0 and S = E ΔΦΔΦᵀ from the solver. The monomials
+do not depend on the data: for the shipped proof they are read from a table
+(:mod:`verify.numeric.lowered`), so that a ``heatcap numeric`` run does not import SymPy. Limits and the
 derivative at η = 0 are evaluated from the Taylor series S(η) = Σ_k η^k S_k: a monomial is then
 a power series in η, lim_{η→0} takes its η⁰ coefficient and dX/dη|₀ its η¹ coefficient, after
 checking that no negative power survives.
@@ -30,20 +32,16 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
-from functools import lru_cache
 from itertools import product
 from operator import mul
+from typing import Any
 
 import flint
-from sympy import Add, Basic, Expr, Mul, Rational, S, preorder_traversal, series
-
-from derive.hypotheses import HYPOTHESES
-from derive.limits import DerivativeAtZero, LimitAtZero
-from derive.proof import Proof, heat_capacity_proof
-from derive.symbols import eta as ETA
 
 from .data import LeastSquaresData, QuadraticData
 from .digits import decimal_string, floor_log10
+from .lowered import Node, Term, at_rate, laurent, lower_proof, shipped_lines
+from .rankone import RankOnePaths
 from .scaled import Scaled, fmpq_of
 
 __all__ = ["LineEvaluator", "proof_line_rows"]
@@ -94,6 +92,7 @@ class _Examples:
             self.H = [_matrix(h) for h in data.hessians]
             self.L = [_arb(v) for v in data.losses]
             self.ridge = flint.arb(0)
+            self.paths: RankOnePaths | None = None
             return
         x = flint.fmpq_mat([[fmpq_of(v) for v in row] for row in data.features])
         y = flint.fmpq_mat([[fmpq_of(v)] for v in data.targets])
@@ -103,11 +102,17 @@ class _Examples:
         r = x * phi - y
         self.X = flint.arb_mat(x)
         self.ridge = flint.arb(lam)  # H_b = x_b x_bᵀ + λI, g_b = x_b r_b + λΦ*
-        self.G = flint.arb_mat(flint.fmpq_mat([[x[b, j] * r[b, 0] + lam * phi[j, 0] for j in range(d)]
-                                                for b in range(n)]))
+        residuals = [flint.arb(r[b, 0]) for b in range(n)]
+        if lam:
+            self.G = flint.arb_mat(flint.fmpq_mat([[x[b, j] * r[b, 0] + lam * phi[j, 0]
+                                                    for j in range(d)] for b in range(n)]))
+        else:
+            self.G = flint.arb_mat([[rb * v for v in row] for rb, row in zip(residuals, self.X.tolist(),
+                                                                             strict=True)])
         self.H = None
         penalty = lam / 2 * sum((phi[j, 0] ** 2 for j in range(d)), flint.fmpq(0))
         self.L = [flint.arb(r[b, 0] ** 2 / 2 + penalty) for b in range(n)]
+        self.paths = None if lam else RankOnePaths(self.X, residuals, self.G)
 
     @property
     def n(self) -> int:
@@ -143,60 +148,55 @@ class LineEvaluator:
         d = self.ex.d
         self.S = _solver_matrix(second_moment, d)
         self.terms = [_solver_matrix(t, d) for t in terms]
-        self.eta = Rational(eta.numerator, eta.denominator)
+        self.eta = eta
         self.probe = flint.arb_mat([[flint.arb(1) / (j + 1) for j in range(d)]])
         self._memo: dict[tuple, Value] = {}
 
-    # -- expressions -------------------------------------------------------------------------
-    def value(self, expr: Basic) -> Value:
+    # -- lowered sides ----------------------------------------------------------------------
+    def value(self, node: Node) -> Value:
         """(value, size): the value at η and the sum of the absolute values of its terms."""
-        if not _has_limit(expr):
-            return self._at_eta(expr)
-        if isinstance(expr, Add):
-            parts = [self.value(a) for a in expr.args]
+        kind = node[0]
+        if kind == "at":
+            return self._at_eta(node[1])
+        if kind == "coefficient":
+            return self._series_coefficient(node[2], node[1])
+        parts = [self.value(a) for a in node[1]]
+        if kind == "add":
             return sum((p[0] for p in parts), flint.arb(0)), sum((p[1] for p in parts), flint.arb(0))
-        if isinstance(expr, Mul):
-            value, size = flint.arb(1), flint.arb(1)
-            for a in expr.args:
-                v, s = self.value(a)
-                value, size = value * v, size * abs(s)
-            return value, size
-        if isinstance(expr, LimitAtZero):
-            return self._series_coefficient(expr.expr, 0)
-        if isinstance(expr, DerivativeAtZero):
-            return self._series_coefficient(expr.expr, 1)
-        raise ValueError(f"cannot evaluate {type(expr).__name__} numerically")
+        value, size = flint.arb(1), flint.arb(1)
+        for v, s in parts:
+            value, size = value * v, size * abs(s)
+        return value, size
 
-    def _monomials(self, expr: Basic) -> list[tuple[tuple, Expr]]:
-        return _canonical_monomials(expr)
-
-    def _at_eta(self, expr: Basic) -> Value:
+    def _at_eta(self, terms: Sequence[Term]) -> Value:
         total, size = flint.arb(0), flint.arb(0)
-        for key, coeff in self._monomials(expr):
-            c = _number(coeff.subs(ETA, self.eta))
+        for key, num, den in terms:
+            c = _arb(at_rate(num, den, self.eta))
             v, s = self._monomial(key, (self.S,))
             total, size = total + c * v, size + abs(c) * s
         return total, size
 
-    def _series_coefficient(self, expr: Basic, k: int) -> Value:
+    def _series_coefficient(self, terms: Sequence[Term], k: int) -> Value:
+        """The η^k coefficient, or an infinite ball when a negative power of η survives."""
         order = len(self.terms)
-        total = [flint.arb(0) for _ in range(order + 3)]  # η^-2 … η^(order)
+        total: dict[int, flint.arb] = {}
         size = flint.arb(0)
-        for key, coeff in self._monomials(expr):
-            for (i, ci), (j, (mj, sj)) in product(_laurent(coeff, order).items(),
+        for key, num, den in terms:
+            for (i, ci), (j, (mj, sj)) in product(laurent(num, den, order).items(),
                                                   enumerate(self._monomial_series(key, order))):
-                if -2 <= i + j <= order:
-                    total[i + j + 2] += _number(ci) * mj
-                    size += abs(_number(ci)) * sj if i + j == k else 0
+                if i + j <= order:
+                    c = _arb(ci)
+                    total[i + j] = total.get(i + j, flint.arb(0)) + c * mj
+                    size += abs(c) * sj if i + j == k else 0
         scale = (size + 1) * flint.arb(10) ** -(flint.ctx.dps - GUARD_DIGITS + 5)
-        if any(abs(t) > scale for t in total[:2]):
+        if any(abs(t) > scale for p, t in total.items() if p < 0):
             return flint.arb("inf"), size
-        return total[k + 2], size
+        return total.get(k, flint.arb(0)), size
 
     # -- monomials ---------------------------------------------------------------------------
     def _monomial_series(self, key: tuple, order: int) -> list[Value]:
         """The monomial as a power series in η with S(η) = Σ_k η^k S_k (S_0 = 0)."""
-        slots = sum(1 for c in key if c[0] != "o" for x in c[1] if _legacy(x[0]) == "S" and x[4])
+        slots = sum(1 for c in key if c[0] != "o" for x in c[1] if x[0] == "S" and x[4])
         out = [(flint.arb(0), flint.arb(0)) for _ in range(order + 1)]
         if slots == 0:
             out[0] = self._monomial(key, (self.S,))
@@ -261,6 +261,11 @@ class LineEvaluator:
         vals = [self._letter(x, s, at) for x, s in zip(letters, own, strict=True)]
         if kind == "s":
             return vals[0] if isinstance(vals[0], list) else [vals[0]]
+        if at is None and self.ex.paths is not None:  # H_b = x_b x_bᵀ: by matrix products
+            fast = self.ex.paths.path(vals[0], vals[1:-1], vals[-1]) if kind == "p" else \
+                self.ex.paths.trace(vals)
+            if fast is not None:
+                return fast
         if kind == "p":
             return self._path(vals[0], vals[1:-1], vals[-1])
         for i, m in enumerate(vals):
@@ -291,7 +296,6 @@ class LineEvaluator:
 
     def _letter(self, x: tuple, s: flint.arb_mat, at: dict[int, int] | None) -> object:
         name, _kind, _per, _random, moment, label = x
-        name = _legacy(name)
         pick = (lambda m: m) if at is None else (lambda m: _row(m, at.get(label, 0)))
         if moment:
             return s if name == "S" else flint.arb_mat(1, self.ex.d)
@@ -308,34 +312,6 @@ class LineEvaluator:
         if name in ("u", "v", r"\Delta\Phi"):
             return self.probe
         raise ValueError(f"no value for the letter {name}")
-
-
-def _legacy(name: str) -> str:
-    """The checker's internal letter names (verify.names) as this module reads them: S, m, L_b, u."""
-    from verify.names import LOSS_AT_OPTIMUM, is_internal, parse_moment
-
-    moment = parse_moment(name)
-    if moment is not None:
-        return moment[0]
-    if name == LOSS_AT_OPTIMUM:
-        return "L_b"
-    return "u" if is_internal(name) else name
-
-
-@lru_cache(maxsize=512)
-def _canonical_monomials(expr: Basic) -> list[tuple[tuple, Expr]]:
-    """The canonical monomials of ``expr`` (they do not depend on the data: cached)."""
-    from verify.canonical import canonical
-    from verify.context import Context
-
-    ctx = Context.build(("expansion",), HYPOTHESES)
-    return list(canonical(expr, ctx).items())
-
-
-@lru_cache(maxsize=1)
-def _default_proof() -> Proof:
-    """The Heat Capacity proof, parsed once per process."""
-    return heat_capacity_proof()
 
 
 def _row(m: flint.arb_mat, i: int) -> flint.arb_mat:
@@ -368,27 +344,6 @@ def _add(a: list[flint.arb], b: list[flint.arb]) -> list[flint.arb]:
     return [u + v for u, v in zip(a, b, strict=True)]
 
 
-def _number(e: Expr) -> flint.arb:
-    r = Rational(e)
-    return flint.arb(flint.fmpq(int(r.p), int(r.q)))
-
-
-def _has_limit(expr: Basic) -> bool:
-    return any(isinstance(n, LimitAtZero | DerivativeAtZero) for n in preorder_traversal(expr))
-
-
-def _laurent(coeff: Expr, order: int) -> dict[int, Expr]:
-    """The Laurent coefficients of a rational function of η at 0, up to η^order."""
-    if not coeff.has(ETA):
-        return {0: coeff}
-    expansion = series(coeff, ETA, 0, order + 1).removeO()
-    out: dict[int, Expr] = {}
-    for term in Add.make_args(expansion.expand()):
-        c, p = term.as_coeff_exponent(ETA)
-        out[int(p)] = out.get(int(p), S.Zero) + c
-    return out
-
-
 def _fraction(x: flint.arb) -> Fraction:
     man, exp = x.mid().man_exp()
     return Fraction(int(man)) * Fraction(2) ** int(exp)
@@ -411,19 +366,18 @@ def _decimal(x: flint.arb, digits: int) -> str:
 
 def proof_line_rows(data: LeastSquaresData | QuadraticData, second_moment: object,
                     terms: Sequence[object], eta: Fraction, digits: int,
-                    proof: Proof | None = None) -> list[dict[str, object]]:
-    """One row per line of ``proof`` (default: the Heat Capacity proof)."""
+                    proof: Any = None) -> list[dict[str, object]]:
+    """One row per line of ``proof`` (a :class:`derive.proof.Proof`; default: the shipped one)."""
     rows = []
     with _precision(digits):
         ev = LineEvaluator(data, second_moment, terms, eta)
-        for step in (proof or _default_proof()).steps:
-            for index, line in enumerate(step.lines, 1):
-                (lhs, ls), (rhs, rs) = ev.value(line.lhs), ev.value(line.rhs)
-                rows.append({
-                    "step": step.id,
-                    "line": index,
-                    "lhs": _decimal(lhs, digits),
-                    "rhs": _decimal(rhs, digits),
-                    "agree_digits": _agree(lhs, rhs, max(abs(ls), abs(rs)), digits),
-                })
+        for line in shipped_lines() if proof is None else lower_proof(proof):
+            (lhs, ls), (rhs, rs) = ev.value(line.lhs), ev.value(line.rhs)
+            rows.append({
+                "step": line.step,
+                "line": line.line,
+                "lhs": _decimal(lhs, digits),
+                "rhs": _decimal(rhs, digits),
+                "agree_digits": _agree(lhs, rhs, max(abs(ls), abs(rs)), digits),
+            })
     return rows

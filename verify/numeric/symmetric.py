@@ -17,21 +17,30 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
 __all__ = ["pairs", "smat", "svec", "svec_weights"]
 
 
+@lru_cache(maxsize=16)
 def pairs(d: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices (i ≤ j) of the upper triangle, in svec order."""
-    return np.triu_indices(d)
+    """Row and column indices (i ≤ j) of the upper triangle, in svec order (read-only, cached)."""
+    return _frozen(*np.triu_indices(d))
 
 
+@lru_cache(maxsize=16)
 def svec_weights(d: int) -> np.ndarray:
-    """1 on the diagonal, √2 above it."""
+    """1 on the diagonal, √2 above it (read-only, cached)."""
     i, j = pairs(d)
-    return np.where(i == j, 1.0, np.sqrt(2.0))
+    return _frozen(np.where(i == j, 1.0, np.sqrt(2.0)))[0]
+
+
+def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
 
 
 def svec(s: np.ndarray) -> np.ndarray:
