@@ -210,3 +210,20 @@ def test_module_examples(name: str) -> None:
     module = importlib.import_module(f"verify.simulate.{name}")
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_the_default_reference_is_float64_with_certified_digits_or_else_mp(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """auto: float64 when it certifies enough digits, mp otherwise; both agree with the
+    rational solve (an independent computation) to the digits they certify."""
+    import verify.simulate.exact as exact_module
+
+    data = small_data()
+    rational = float(analyze(data, "1/20", mode="exact", crossval=False).excess_loss)
+    fast = exact_excess(data, Fraction(1, 20))
+    assert fast.source == "numeric (float64)" and fast.certified_digits >= exact_module.AUTO_MIN_DIGITS
+    assert fast.excess_loss == pytest.approx(rational, rel=10.0 ** -fast.certified_digits)
+    monkeypatch.setattr(exact_module, "AUTO_MIN_DIGITS", 17)  # more than float64 can certify
+    slow = exact_excess(data, Fraction(1, 20))
+    assert slow.source == "numeric (mp)" and slow.certified_digits >= 17
+    assert slow.excess_loss == pytest.approx(rational, rel=1e-15)

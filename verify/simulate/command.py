@@ -42,8 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         choices=("with-replacement", "without-replacement"))
     parser.add_argument("--momentum", default="0", metavar="BETA", help="heavy-ball momentum β ∈ [0, 1)")
     parser.add_argument("--intercept", action="store_true", help="append a constant feature")
-    parser.add_argument("--exact-mode", default="mp", choices=("mp", "float64", "exact"),
-                        help="arithmetic of the exact value (default mp)")
+    parser.add_argument("--exact-mode", default="auto", choices=("auto", "mp", "float64", "exact"),
+                        help="arithmetic of the exact value (default auto: float64 with its "
+                             "certified digits, mp if fewer than 8 are certified)")
     parser.add_argument("--dps", type=int, default=20, help="digits of the exact value (mp)")
     parser.add_argument("--logistic", action="store_true",
                         help="nonlinear case: logistic regression, slope of L(η) at 0")

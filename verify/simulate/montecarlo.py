@@ -82,7 +82,7 @@ def simulate(data: LeastSquaresData, eta: str | Fraction | float, *, chains: int
              steps: int | None = None, burn_in: int | None = None, seed: int | None = 0,
              start: np.ndarray | None = None, batch_size: int = 1,
              sampling: str = "with-replacement", momentum: str | Fraction | float = 0,
-             exact_mode: str = "mp", dps: int = 20,
+             exact_mode: str = "auto", dps: int = 20,
              progress: Callable[[float], None] | None = None) -> Simulation:
     """Monte Carlo L(η) − L* with its standard error, and z against the exact value.
 
