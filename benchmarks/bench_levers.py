@@ -11,7 +11,12 @@
     entry) and python-flint arb matrices at the same precision;
 [d] CSV parsing for float64: numpy against exact Fractions;
 [e] float64 dense cut-off: the dense spectral solver against the Krylov space, by d
-    (analysis without the cross-validation rows, which are the same for both).
+    (analysis without the cross-validation rows, which are the same for both);
+[f] the proof's lines for the numeric cross-validation in a fresh interpreter: read from the
+    shipped table (verify/numeric/heat_capacity_lines.json) against parsed and lowered with
+    SymPy (what every ``heatcap numeric`` run did before);
+[g] evaluating the 13 lines: rank-one H_b paths by matrix products (verify/numeric/rankone.py)
+    against the example-by-example products.
 Timings are the best of ``--repeat`` runs (the machine is shared).
 """
 
@@ -133,6 +138,42 @@ def lever_dense(folder: Path, sizes: list[tuple[int, int]], repeat: int) -> None
               f"Krylov {times['krylov']:.3f} s (cut-off: dense for d(d+1)/2 ≤ {fs.FLOAT_DENSE_LIMIT})")
 
 
+def lever_table(repeat: int) -> None:
+    import subprocess
+
+    from fresh import FRESH_ENV
+
+    def fresh(code: str) -> float:
+        return best(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=FRESH_ENV,
+                                           cwd=Path(__file__).resolve().parents[1]), repeat)
+
+    table = fresh("from verify.numeric.lowered import shipped_lines; shipped_lines()")
+    lowered = fresh("from verify.numeric.lowered import fresh_lines; fresh_lines()")
+    print(f"[f] the proof's lowered lines in a fresh interpreter: from the table {table:.3f} s, "
+          f"lowered with SymPy {lowered:.3f} s: {lowered / table:.1f}x")
+
+
+def lever_rank_one(data, eta: Fraction, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    import verify.numeric.lines as lines
+    from verify.numeric.backends import ExactBackend
+    from verify.numeric.model import exact_model
+
+    backend = ExactBackend(exact_model(data))
+    law = stationary_law(backend, eta)
+    _, terms = taylor_coefficients(backend, 3)
+    real = lines.RankOnePaths
+    times = {}
+    for label, paths in (("rank-one", real), ("per-example", lambda *a: None)):
+        lines.RankOnePaths = paths  # type: ignore[assignment,misc]
+        try:
+            times[label] = best(lambda: lines.proof_line_rows(data, law.second_moment, terms, eta, 50),
+                                repeat)
+        finally:
+            lines.RankOnePaths = real  # type: ignore[misc]
+    print(f"[g] the 13 lines at 50 digits: rank-one paths {times['rank-one']:.3f} s, example by "
+          f"example {times['per-example']:.3f} s: {times['per-example'] / times['rank-one']:.1f}x")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -141,15 +182,17 @@ def main(argv: list[str] | None = None) -> None:
     d, n = (10, 200) if args.quick else (20, 200)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        _, model, solver, eta, eta_c = setup(folder, n, d)
+        data, model, solver, eta, eta_c = setup(folder, n, d)
         print(f"d = {d}, n = {n}, 50 digits, η = η_c/2")
         lever_seeding(model, solver, eta, 50, args.repeat)
         lever_richardson(model, solver, eta_c, 50, args.repeat)
         lever_products(model, solver, eta, 50, args.repeat)
-        lever_parsing(folder, *((1000, 50) if args.quick else (5000, 200)), args.repeat)
+        lever_parsing(folder, *((1000, 50) if args.quick else (4000, 200)), args.repeat)  # < 10⁶ cells
         sizes = [(400, 10), (400, 20), (1000, 40)] if args.quick else \
             [(1000, 10), (1000, 20), (1000, 30), (2000, 50), (2000, 70)]
         lever_dense(folder, sizes, args.repeat)
+        lever_table(args.repeat)
+        lever_rank_one(data, eta, args.repeat)
 
 
 if __name__ == "__main__":

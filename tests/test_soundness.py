@@ -341,6 +341,21 @@ def test_the_argument_in_a_notation_of_its_own() -> None:
     wrong = check_proof(loads_proof(third, "thirds.toml"))
     assert [x.status for x in wrong.steps[0].lines] == ["refuted", "refuted", "verified"]
     assert wrong.theorem_check.status == "refuted"
+    first = wrong.steps[0].lines[0]  # the residual and its legend in the file's names
+    assert "E_{i}" in first.residual and r"\alpha" in first.residual and "K_{i}" in first.residual
+    assert not any(x in first.residual for x in ("E_{b}", r"\eta", "H_{b}", "S_{"))
+    assert r"x \sim Q_\alpha" in first.legend
+
+
+def test_an_expansion_stated_wrong_is_shown_in_the_files_names() -> None:
+    from pathlib import Path
+
+    from verify.meaning import HypothesisError
+
+    text = (Path(__file__).parent / "proofs" / "own_notation.toml").read_text(encoding="utf-8")
+    wrong = text.replace(r"\frac{1}{2} x^\top K_i x", r"x^\top K_i x", 1)
+    with pytest.raises(HypothesisError, match=r"differs from it by \\frac\{1\}\{2\} x\^\\top K_\{i\} x"):
+        check_proof(loads_proof(wrong, "expansion.toml"))
 
 
 def test_a_file_without_the_lecture_symbols_has_no_builtin_hypotheses(tmp_path) -> None:

@@ -31,7 +31,7 @@ from verify.invariance import model_equations
 from verify.meaning import validate
 from verify.network import Irreducible
 from verify.poly import Poly
-from verify.render import render_poly
+from verify.render import moment_legend, render_in
 from verify.results import Certificate, LineResult, ProofReport, StepResult
 from verify.span import reduce_modulo, solve_span
 from verify.theorem import derive_theorem
@@ -86,7 +86,7 @@ def check_equation(
         found = solve_span(residual, [(e.name, e.poly) for e in ctx.equations])
         if found is not None:
             return "verified", None, _certificate(found, ctx), None, None
-        residual_tex = render_poly(reduce_modulo(residual, [(e.name, e.poly) for e in ctx.equations]))
+        residual_tex = render_in(reduce_modulo(residual, [(e.name, e.poly) for e in ctx.equations]), notation)
         reason = "the residual is not zero modulo the named hypotheses"
     except Irreducible as exc:
         reason = f"no canonical form: {exc}"
@@ -101,9 +101,10 @@ def check_line(line: Line, step: Step, index: int, proof: Proof) -> LineResult:
     status, residual, cert, cx, reason = check_equation(
         line.lhs, line.rhs, line.uses, proof.hypotheses, proof.notation
     )
+    legend = moment_legend(proof.notation.state_name, proof.notation.law) if residual else None
     return LineResult(
         step.id, index, line.latex(**proof.notation.printing), line.uses, status, residual, cert, cx, reason,
-        line.source, line.note,
+        line.source, line.note, legend=legend,
     )
 
 

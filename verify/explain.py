@@ -122,7 +122,7 @@ def _describe(result: LineResult, title: str) -> str:
     if result.residual:
         out.append(f"  residual (lhs - rhs, reduced): {result.residual}")
         if _MOMENT.search(result.residual):
-            out.append(f"    where {MOMENT_LEGEND}")
+            out.append(f"    where {result.legend or MOMENT_LEGEND}")
     elif result.reason:
         out.append(f"  reason: {result.reason}")
     if result.counterexample is not None:

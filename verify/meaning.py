@@ -40,7 +40,7 @@ from derive.sgd import Equation
 from verify.canonical import canonical
 from verify.context import Context
 from verify.network import Irreducible
-from verify.render import render_poly
+from verify.render import render_in
 
 __all__ = ["HypothesisError", "check_meaning", "validate"]
 
@@ -49,14 +49,14 @@ class HypothesisError(ValueError):
     """A hypothesis whose statement is not the meaning its kind has (a malformed proof)."""
 
 
-def _difference(a: Basic, b: Basic) -> str | None:
-    """None when a and b have the same canonical form, else the rendered difference."""
+def _difference(a: Basic, b: Basic, notation: Notation) -> str | None:
+    """None when a and b have the same canonical form, else the difference in the setting's names."""
     ctx = Context.build((), {})
     try:
         diff = canonical(a, ctx) - canonical(b, ctx)
     except Irreducible:
         return "(no canonical form)"
-    return None if diff.is_zero() else render_poly(diff)
+    return None if diff.is_zero() else render_in(diff, notation)
 
 
 def _expansion(h: Hypothesis, notation: Notation) -> None:
@@ -72,23 +72,25 @@ def _expansion(h: Hypothesis, notation: Notation) -> None:
     assert eq is not None
     if not (isinstance(eq.lhs, ExampleLoss) and eq.lhs.offset == state):
         raise HypothesisError(f'hypothesis "{h.name}": an expansion hypothesis reads '
-                              f"'{meaning.latex()}' (its left side is the loss at Φ* + "
+                              f"'{meaning.latex(**notation.printing)}' (its left side is the loss at Φ* + "
                               f"{notation.state_name})")
-    diff = _difference(eq.rhs, meaning.rhs)
+    diff = _difference(eq.rhs, meaning.rhs, notation)
     if diff is not None:
         raise HypothesisError(f'hypothesis "{h.name}": an expansion hypothesis must state the second-order '
-                              f"Taylor expansion {meaning.latex()}; this one differs from it by {diff}")
+                              f"Taylor expansion {meaning.latex(**notation.printing)}; "
+                              f"this one differs from it by {diff}")
 
 
 def _small_eta(h: Hypothesis, notation: Notation) -> None:
     meaning = LimitAtZero(E_P(SquaredNorm(notation.state), notation.state, notation.rate), notation.rate)
     eq = h.equation
     assert eq is not None
+    statement = Equation(meaning, 0).latex(**notation.printing)
     wrong = HypothesisError(f'hypothesis "{h.name}": a small-eta hypothesis reads '
-                            f"'{Equation(meaning, 0).latex()}' (the lemma small-eta-limit)")
+                            f"'{statement}' (the lemma small-eta-limit)")
     if not (isinstance(eq.lhs, LimitAtZero) and isinstance(eq.lhs.expr, StationaryMean) and eq.rhs == 0):
         raise wrong
-    if eq.lhs.expr.rate != notation.rate or _difference(eq.lhs.expr, meaning.expr) is not None:
+    if eq.lhs.expr.rate != notation.rate or _difference(eq.lhs.expr, meaning.expr, notation) is not None:
         raise wrong
 
 

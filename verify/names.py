@@ -71,13 +71,15 @@ def loss_name(offset: Basic) -> str:
     return name
 
 
-def display_name(name: str, state: str = r"\Delta\Phi", rate: str = "eta") -> str:
-    """LaTeX for an internal name: m, S (with the states or the rate when they are not ΔΦ and η),
-    the probes as bold u, v, and a loss at its point."""
+def display_name(name: str, state: str = r"\Delta\Phi", rate: str = "eta", *,
+                 rate_name: str | None = None, index: str = "b") -> str:
+    """LaTeX for an internal name: m, S (with the states or the rate when they are not the
+    setting's ``state`` and ``rate``; the rate printed as ``rate_name``, default η), the probes
+    as bold u, v, and a loss at its point (with the setting's example ``index``)."""
     from sympy import Symbol, latex, sympify
 
     if name == LOSS_AT_OPTIMUM:
-        return r"\mathcal{L}_b(\Phi^*)"
+        return r"\mathcal{L}_" + (index if len(index) == 1 else "{" + index + "}") + r"(\Phi^*)"
     if name in _LOSS_LATEX:
         return _LOSS_LATEX[name]
     parsed = parse_moment(name)
@@ -86,7 +88,8 @@ def display_name(name: str, state: str = r"\Delta\Phi", rate: str = "eta") -> st
     kind, states, at = parsed
     subs = [] if all(x == state for x in states) else [" ".join(states)]
     if at != rate:
-        subs.append(latex(sympify(at, locals={"eta": Symbol("eta", positive=True)})))
+        eta = Symbol("eta", positive=True)
+        subs.append(latex(sympify(at, locals={"eta": eta}), symbol_names={eta: rate_name or r"\eta"}))
     return kind + ("_{" + ", ".join(subs) + "}" if subs else "")
 
 

@@ -57,7 +57,7 @@ def _detail(line: LineResult) -> list[str]:
         out.append(f"  note:       {to_unicode(line.note)}")
     if line.residual:
         out.append(f"  residual (lhs - rhs, reduced): {to_unicode(line.residual)}")
-        out.append(f"    where {to_unicode(MOMENT_LEGEND)}")
+        out.append(f"    where {to_unicode(line.legend or MOMENT_LEGEND)}")
     if line.reason and not line.residual:
         out.append(f"  reason: {to_unicode(line.reason)}")
     if line.counterexample is not None:

@@ -97,6 +97,7 @@ class LineResult:
     source: str | None = None
     note: str | None = None
     location: Location | None = None
+    legend: str | None = None  # what m and S in the residual stand for, in the setting's names
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +109,7 @@ class LineResult:
             "status": self.status,
             "uses": list(self.uses),
             "residual": self.residual,
+            "legend": self.legend,
             "certificate": self.certificate.to_json() if self.certificate else None,
             "counterexample": self.counterexample.to_json() if self.counterexample else None,
             "reason": self.reason,
