@@ -423,3 +423,39 @@ def test_a_refuted_consequence_shows_its_verdict_and_counterexample() -> None:
         "It is false under the primitive hypotheses:") < item.index("\\end{description}")
     deck = frame_body(slides_latex(proof, report), "Hypotheses")
     assert "\\hyp{double-stationarity} & $" in deck and "& consequence, checked: \\hcrefuted{} & ---" in deck
+
+
+def test_a_residual_in_a_files_own_notation_has_its_own_legend() -> None:
+    """Index i, state x, law Q_α: the residual and the moments under it use the file's names."""
+    from pathlib import Path
+
+    from derive.prooffile import loads_proof
+    from verify.latexdoc.blocks import MOMENTS
+
+    text = (Path(__file__).parent / "proofs" / "own_notation.toml").read_text(encoding="utf-8")
+    third = text.replace(r"\frac{1}{4}", r"\frac{1}{3}").replace(r"\frac{\alpha}{4}", r"\frac{\alpha}{3}")
+    proof = loads_proof(third, "thirds.toml")
+    report = check_proof(proof)
+    for doc in (article_latex(proof, report), slides_latex(proof, report)):
+        assert MOMENTS not in doc
+        assert r"m=E_{x\sim Q_\alpha}x" in doc and "E_{i} q_{i}^\\top q_{i}" in doc
+    lecture = check_proof(heat_capacity_proof(as_written=True))
+    assert MOMENTS in article_latex(heat_capacity_proof(as_written=True), lecture)
+
+
+def test_a_counterexample_at_a_symbolic_rate_says_so() -> None:
+    """A line refuted as a function of η (a limit, or no η at all) has no number for η."""
+    from pathlib import Path
+
+    from derive.prooffile import loads_proof
+    from verify.latexdoc.blocks import counterexample_items
+    from verify.terminal import counterexample_lines
+
+    path = Path(__file__).parents[1] / "derive" / "proofs" / "heat_capacity.toml"
+    text = path.read_text(encoding="utf-8")
+    third = loads_proof(text.replace(r"\frac{1}{4} E_b", r"\frac{1}{3} E_b"), "third.toml")
+    report = check_proof(third)
+    cx = report.theorem_check.counterexample
+    assert cx is not None and cx.instance["eta"] == "eta"
+    assert "η symbolic" in counterexample_lines(cx)[0] and "η = eta" not in counterexample_lines(cx)[0]
+    assert r"$\eta$ symbolic" in counterexample_items(cx)[0]

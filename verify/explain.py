@@ -101,7 +101,9 @@ _UNNAMED = " (of the hypotheses the line does not name)"
 
 def _counterexample(cx: Counterexample, among: str = _UNNAMED) -> list[str]:
     inst = cx.instance
-    out = [f"  counterexample: d = {inst['d']}, n = {inst['n']}, eta = {inst['eta']}",
+    rate = "eta symbolic (the law is computed at every eta)" if inst["eta"] == "eta" else \
+        f"eta = {inst['eta']}"
+    out = [f"  counterexample: d = {inst['d']}, n = {inst['n']}, {rate}",
            f"    law: {inst['law']['description']}",
            f"    g_b = {inst['g']}",
            f"    lhs = {_short(cx.lhs)}",

@@ -29,13 +29,21 @@ from verify.poly import Poly
 if TYPE_CHECKING:
     from derive.parse.notation import Notation
 
-__all__ = ["MOMENT_LEGEND", "moment_legend", "render_in", "render_poly"]
+__all__ = ["MOMENT_LEGEND", "RATE_NOTE", "moment_legend", "moment_math", "render_in", "render_poly"]
+
+
+RATE_NOTE = " (S_r, m_r: at the rate r)"
+
+
+def moment_math(state: str = r"\Delta\Phi", law: str = r"P_\eta") -> str:
+    """m and S as math, in the setting's names of the state and the law."""
+    return (rf"m = E_{{{state} \sim {law}}} {state},\quad "
+            rf"S = E_{{{state} \sim {law}}} {state} {state}^\top")
 
 
 def moment_legend(state: str = r"\Delta\Phi", law: str = r"P_\eta") -> str:
     """What m and S stand for in a residual, in the setting's names of the state and the law."""
-    return (rf"m = E_{{{state} \sim {law}}} {state},\quad "
-            rf"S = E_{{{state} \sim {law}}} {state} {state}^\top (S_r, m_r: at the rate r)")
+    return moment_math(state, law) + RATE_NOTE
 
 
 MOMENT_LEGEND = moment_legend()

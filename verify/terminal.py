@@ -78,10 +78,14 @@ def _law(law: dict[str, Any]) -> list[str]:
     return out
 
 
+SYMBOLIC_RATE = "η symbolic (the law is computed at every η)"
+
+
 def counterexample_lines(cx: Any) -> list[str]:
     """Every datum of a counterexample (its ``to_json()``): η, g_b, H_b, L_b(Φ*), the law, both sides."""
     inst = cx.instance
-    out = [f"counterexample: d = {inst['d']}, n = {inst['n']}, η = {number(inst['eta'])}"
+    rate = SYMBOLIC_RATE if inst["eta"] == "eta" else f"η = {number(inst['eta'])}"
+    out = [f"counterexample: d = {inst['d']}, n = {inst['n']}, {rate}"
            + (f", dynamics: {inst['dynamics']}" if inst.get("dynamics") else "")]
     body = _per_example("g", inst["g"]) + _per_example("H", inst["H"])
     body.append("L_b(Φ*) = " + ", ".join(number(v) for v in inst["L_star"]))

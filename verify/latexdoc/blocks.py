@@ -31,9 +31,10 @@ from typing import Any
 from derive.hypotheses import Hypothesis
 from derive.printing import lecture_latex
 from derive.proof import Line, Proof, Step
+from verify.render import MOMENT_LEGEND, RATE_NOTE
 from verify.results import Certificate, Counterexample, LineResult, ProofReport, Status, StepResult
 
-from .text import parse_number, tex_escape, tex_text, tex_value
+from .text import parse_number, tex_escape, tex_text, tex_value, user_math
 
 __all__ = [
     "MOMENTS",
@@ -46,6 +47,7 @@ __all__ = [
     "justification_items",
     "line_label",
     "line_latex",
+    "moments",
     "refutation_body",
     "require_same_proof",
     "scaled",
@@ -79,6 +81,14 @@ PREAMBLE_MACROS = r"""\usepackage{array}
 MOMENTS = (r"$m = E_{\Delta\Phi \sim P_\eta} \Delta\Phi$ and "
            r"$S = E_{\Delta\Phi \sim P_\eta} \Delta\Phi \Delta\Phi^\top$, the first two moments "
            r"of $P_\eta$ ($m_r$, $S_r$ under $P_r$), and $H_b$ is the Hessian of example $b$")
+
+
+def moments(res: LineResult) -> str:
+    """The moments of ``res``'s residual (LaTeX text): :data:`MOMENTS`, or the setting's own."""
+    if res.legend is None or res.legend == MOMENT_LEGEND:
+        return MOMENTS
+    math = user_math(res.legend.removesuffix(RATE_NOTE))
+    return f"${math}$, the first two moments of the stationary law ($m_r$, $S_r$ at the rate $r$)"
 
 _SHORT: dict[str, str] = {
     "verified": r"\hcok{}",
@@ -224,8 +234,10 @@ def counterexample_items(cx: Counterexample, *, brief: bool = False) -> list[str
     """The items (LaTeX) describing a counterexample: data, law, both sides, broken hypotheses."""
     inst = cx.instance
     law: Mapping[str, Any] = inst.get("law", {})
+    rate = (r"$\eta$ symbolic (the law is computed at every $\eta$)" if inst["eta"] == "eta"
+            else f"$\\eta = {tex_value(inst['eta'])}$")
     items = [
-        f"$d = {inst['d']}$, $n = {inst['n']}$, $\\eta = {tex_value(inst['eta'])}$; "
+        f"$d = {inst['d']}$, $n = {inst['n']}$, {rate}; "
         f"the law of $\\Delta\\Phi$: {tex_text(str(law.get('description', '')))}"
     ]
     if not brief:
@@ -278,7 +290,7 @@ def refutation_body(res: LineResult, *, brief: bool = False) -> str:
     if res.residual:
         out.append("Its residual, reduced modulo the hypotheses it names, is\n"
                    f"\\[ \\mathrm{{lhs}} - \\mathrm{{rhs}} = {res.residual} \\]\n"
-                   f"where {MOMENTS}.")
+                   f"where {moments(res)}.")
     elif res.reason:
         out.append(tex_text(res.reason) + ".")
     if res.counterexample is not None:

@@ -31,13 +31,13 @@ from verify.results import LineResult, ProofReport
 
 from .appendix import NumericAppendix, crossval_table, zero_rows
 from .blocks import (
-    MOMENTS,
     PREAMBLE_MACROS,
     counterexample_items,
     justification,
     justification_items,
     line_label,
     line_latex,
+    moments,
     require_same_proof,
     status_mark,
     step_chain,
@@ -152,7 +152,7 @@ def _refuted_frame(number: int, line: Line, res: LineResult) -> str:
     if line.source:
         body += "As written:\n" + _fit(user_math(line.source)) + "\n"
     if res.residual:
-        body += (f"Residual (reduced), where {MOMENTS}:\n"
+        body += (f"Residual (reduced), where {moments(res)}:\n"
                  + _fit(f"\\mathrm{{lhs}} - \\mathrm{{rhs}} = {res.residual}") + "\n")
     elif res.reason:
         body += tex_text(res.reason) + ".\n"
