@@ -439,6 +439,10 @@ def test_a_residual_in_a_files_own_notation_has_its_own_legend() -> None:
     for doc in (article_latex(proof, report), slides_latex(proof, report)):
         assert MOMENTS not in doc
         assert r"m=E_{x\sim Q_\alpha}x" in doc and "E_{i} q_{i}^\\top q_{i}" in doc
+        # the setting table too: index i, state x, law Q_α, rate α, q_i and K_i
+        assert r"$E_i = \tfrac{1}{n} \textstyle\sum_{i=1}^{n}$" in doc
+        assert r"$\mathcal{L}(\alpha) = E_{x \sim Q_\alpha} \mathcal{L}(\Phi^* + x)$" in doc
+        assert r"$H = E_i K_i,\ C = E_i q_i q_i^\top$" in doc and "$P_\\eta$ &" not in doc
     lecture = check_proof(heat_capacity_proof(as_written=True))
     assert MOMENTS in article_latex(heat_capacity_proof(as_written=True), lecture)
 

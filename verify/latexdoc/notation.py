@@ -30,6 +30,7 @@ from derive.proof import Proof
 from verify.results import ProofReport
 
 from .blocks import certificate_latex, derived_name, line_label
+from .text import user_math
 
 __all__ = [
     "LECTURE_STEP",
@@ -54,29 +55,53 @@ def _sgd_step(proof: Proof) -> str:
     return steps[0] if steps else LECTURE_STEP
 
 
+@dataclass(frozen=True)
+class _Names:
+    """The setting's names as math: index, state, law, rate, gradient, Hessian."""
+
+    b: str = "b"
+    x: str = r"\Delta\Phi"
+    law: str = r"P_\eta"
+    rate: str = r"\eta"
+    g: str = "g_b"
+    h: str = "H_b"
+
+    @classmethod
+    def of(cls, proof: Proof) -> _Names:
+        """The lecture's names, or the proof's own through the math allowlist."""
+        n = proof.notation
+        names = (n.index, n.state_name, n.law, n.rate_name, n.gradient_name, n.hessian_name)
+        if names == (cls.b, cls.x, cls.law, cls.rate, cls.g, cls.h):
+            return cls()
+        return cls(*(user_math(x) for x in names))
+
+
 def setting_rows(proof: Proof) -> list[tuple[str, str]]:
-    """(symbol as math, its meaning as LaTeX text) for the symbols of the proof."""
+    """(symbol as math, its meaning as LaTeX text) for the symbols of the proof, in its names."""
+    v = _Names.of(proof)
+    x, law, rate, g, h = v.x, v.law, v.rate, v.g, v.h
+    b = v.b if len(v.b) == 1 else "{" + v.b + "}"  # as a subscript
     return [
-        (r"E_b = \tfrac{1}{n} \textstyle\sum_{b=1}^{n}",
+        (rf"E_{b} = \tfrac{{1}}{{n}} \textstyle\sum_{{{v.b}=1}}^{{n}}",
          r"the plain average over the $n$ training examples; the training loss is "
-         r"$\mathcal{L}(\Phi) = E_b \mathcal{L}_b(\Phi)$"),
-        (r"\Phi^*,\ g_b,\ H_b",
+         rf"$\mathcal{{L}}(\Phi) = E_{b} \mathcal{{L}}_{b}(\Phi)$"),
+        (rf"\Phi^*,\ {g},\ {h}",
          r"a local optimum of $\mathcal{L}$; the gradient and the (symmetric) Hessian of the "
-         r"loss $\mathcal{L}_b$ of example $b$ at $\Phi^*$"),
+         rf"loss $\mathcal{{L}}_{b}$ of example ${v.b}$ at $\Phi^*$"),
         (_sgd_step(proof),
-         r"one SGD step at learning rate $\eta$ on an example $b$ drawn uniformly, "
-         r"$\Delta\Phi = \Phi - \Phi^*$"),
-        (r"P_\eta",
-         r"the stationary law of $\Delta\Phi$: if $\Delta\Phi \sim P_\eta$, then "
-         r"$\Delta\Phi' \sim P_\eta$"),
-        (r"H = E_b H_b,\ C = E_b g_b g_b^\top",
-         r"the mean Hessian and the gradient noise, $\operatorname{tr} C = E_b \|g_b\|^2$"),
-        (r"\mathcal{L}(\eta) = E_{\Delta\Phi \sim P_\eta} \mathcal{L}(\Phi^* + \Delta\Phi)",
-         r"the loss SGD converges to at rate $\eta$; $\mathcal{L}(0) = \lim_{\eta \rightarrow 0}"
-         r" \mathcal{L}(\eta)$"),
-        (r"m = E_{\Delta\Phi \sim P_\eta} \Delta\Phi", r"the mean of $P_\eta$"),
-        (r"S = E_{\Delta\Phi \sim P_\eta} \Delta\Phi \Delta\Phi^\top",
-         r"its second moment ($m_r$, $S_r$: the moments of $P_r$)"),
+         rf"one SGD step at learning rate ${rate}$ on an example ${v.b}$ drawn uniformly, "
+         rf"${x} = \Phi - \Phi^*$"),
+        (law,
+         rf"the stationary law of ${x}$: if ${x} \sim {law}$, then ${x}' \sim {law}$"),
+        (rf"H = E_{b} {h},\ C = E_{b} {g} {g}^\top",
+         rf"the mean Hessian and the gradient noise, $\operatorname{{tr}} C = E_{b} \|{g}\|^2$"),
+        (rf"\mathcal{{L}}({rate}) = E_{{{x} \sim {law}}} \mathcal{{L}}(\Phi^* + {x})",
+         rf"the loss SGD converges to at rate ${rate}$; $\mathcal{{L}}(0) = \lim_{{{rate} \rightarrow 0}}"
+         rf" \mathcal{{L}}({rate})$"),
+        (rf"m = E_{{{x} \sim {law}}} {x}", rf"the mean of ${law}$"),
+        (rf"S = E_{{{x} \sim {law}}} {x} {x}^\top",
+         "its second moment ($m_r$, $S_r$: "
+         + (r"the moments of $P_r$)" if law == r"P_\eta" else r"the moments at the rate $r$)")),
     ]
 
 
