@@ -25,6 +25,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_numeric import best
 
 from verify.numeric import LeastSquaresData, analyze
 from verify.simulate import simulate
@@ -54,18 +57,12 @@ def main() -> None:
         start = time.perf_counter()
         result = simulate(data, eta, seed=0)
         elapsed = time.perf_counter() - start
-        reference = timed(lambda e=eta: exact_excess(data, e))
-        mp = timed(lambda e=eta: exact_excess(data, e, mode="mp"))  # the old default, same run
+        reference = best(lambda e=eta: exact_excess(data, e), 1)
+        mp = best(lambda e=eta: exact_excess(data, e, mode="mp"), 1)  # the old default, same run
         share = reference / elapsed
         print(f"{f:>6} {float(eta):>10.5g} {result.steps:>7} {elapsed:>9.2f} "
               f"{result.excess_loss:>14.6g} {result.relative_error:>10.2%} {result.z:>6.2f} "
               f"{reference:>14.3f} {share:>6.0%} {mp:>20.3f}")
-
-
-def timed(f) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    f()
-    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

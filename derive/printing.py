@@ -38,7 +38,7 @@ from sympy import Basic, MatMul, Mul, Pow, Symbol, Transpose, ZeroMatrix
 from sympy.matrices.expressions.matexpr import MatrixSymbol
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["HeatcapLatexPrinter", "LectureLatexPrinter", "latex", "lecture_latex"]
+__all__ = ["HeatcapLatexPrinter", "LectureLatexPrinter", "latex", "lecture_latex", "subscript"]
 
 
 class HeatcapLatexPrinter(LatexPrinter):
@@ -119,8 +119,7 @@ class LectureLatexPrinter(HeatcapLatexPrinter):
         from derive.losses import ExampleLoss
         from derive.scalar import SquaredNorm
 
-        index = self._settings.get("index_name") or "b"  # the setting's example index
-        sub = index if len(index) == 1 else "{" + index + "}"
+        sub = subscript(self._settings.get("index_name") or "b")  # the setting's example index
         if isinstance(expr, ExampleMean):
             return _respell(expr._latex(self), "E_{b} ", f"E_{sub} ")
         if isinstance(expr, ExampleLoss):
@@ -177,6 +176,11 @@ def _opens_scope(term: Basic) -> bool:
 
     factors = term.args if isinstance(term, Mul | MatMul) else (term,)
     return any(isinstance(f, ExampleMean | StationaryMean | LimitAtZero) for f in factors)
+
+
+def subscript(name: str) -> str:
+    """``name`` as a subscript: one character as it is, longer names in braces (``E_b``, ``E_{i_1}``)."""
+    return name if len(name) == 1 else "{" + name + "}"
 
 
 def _respell(text: str, old: str, new: str) -> str:

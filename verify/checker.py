@@ -31,7 +31,7 @@ from verify.invariance import model_equations
 from verify.meaning import validate
 from verify.network import Irreducible
 from verify.poly import Poly
-from verify.render import moment_legend, render_in
+from verify.render import moment_legend, render_poly
 from verify.results import Certificate, LineResult, ProofReport, StepResult
 from verify.span import reduce_modulo, solve_span
 from verify.theorem import derive_theorem
@@ -83,10 +83,11 @@ def check_equation(
     residual_tex, reason = None, None
     try:
         residual = reduce_residual(lhs, rhs, ctx)
-        found = solve_span(residual, [(e.name, e.poly) for e in ctx.equations])
+        equations = [(e.name, e.poly) for e in ctx.equations]
+        found = solve_span(residual, equations)
         if found is not None:
             return "verified", None, _certificate(found, ctx), None, None
-        residual_tex = render_in(reduce_modulo(residual, [(e.name, e.poly) for e in ctx.equations]), notation)
+        residual_tex = render_poly(reduce_modulo(residual, equations), notation)
         reason = "the residual is not zero modulo the named hypotheses"
     except Irreducible as exc:
         reason = f"no canonical form: {exc}"

@@ -40,7 +40,7 @@ from derive.sgd import Equation
 from verify.canonical import canonical
 from verify.context import Context
 from verify.network import Irreducible
-from verify.render import render_in
+from verify.render import render_poly
 
 __all__ = ["HypothesisError", "check_meaning", "validate"]
 
@@ -56,7 +56,7 @@ def _difference(a: Basic, b: Basic, notation: Notation) -> str | None:
         diff = canonical(a, ctx) - canonical(b, ctx)
     except Irreducible:
         return "(no canonical form)"
-    return None if diff.is_zero() else render_in(diff, notation)
+    return None if diff.is_zero() else render_poly(diff, notation)
 
 
 def _expansion(h: Hypothesis, notation: Notation) -> None:

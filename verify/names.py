@@ -78,8 +78,10 @@ def display_name(name: str, state: str = r"\Delta\Phi", rate: str = "eta", *,
     as bold u, v, and a loss at its point (with the setting's example ``index``)."""
     from sympy import Symbol, latex, sympify
 
+    from derive.printing import subscript
+
     if name == LOSS_AT_OPTIMUM:
-        return r"\mathcal{L}_" + (index if len(index) == 1 else "{" + index + "}") + r"(\Phi^*)"
+        return r"\mathcal{L}_" + subscript(index) + r"(\Phi^*)"
     if name in _LOSS_LATEX:
         return _LOSS_LATEX[name]
     parsed = parse_moment(name)

@@ -19,41 +19,33 @@ separate indices b_1, b_2, ….
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from derive.parse.notation import LECTURE, Notation
 from derive.printing import latex, lecture_latex
 from verify.names import display_name
 from verify.poly import Poly
 
-if TYPE_CHECKING:
-    from derive.parse.notation import Notation
-
-__all__ = ["MOMENT_LEGEND", "RATE_NOTE", "moment_legend", "moment_math", "render_in", "render_poly"]
+__all__ = ["MOMENT_LEGEND", "RATE_NOTE", "moment_legend", "render_poly"]
 
 
 RATE_NOTE = " (S_r, m_r: at the rate r)"
 
 
-def moment_math(state: str = r"\Delta\Phi", law: str = r"P_\eta") -> str:
-    """m and S as math, in the setting's names of the state and the law."""
-    return (rf"m = E_{{{state} \sim {law}}} {state},\quad "
-            rf"S = E_{{{state} \sim {law}}} {state} {state}^\top")
-
-
 def moment_legend(state: str = r"\Delta\Phi", law: str = r"P_\eta") -> str:
-    """What m and S stand for in a residual, in the setting's names of the state and the law."""
-    return moment_math(state, law) + RATE_NOTE
+    """What m and S stand for in a residual, in the setting's names of the state and the law
+    (math, then :data:`RATE_NOTE`)."""
+    return (rf"m = E_{{{state} \sim {law}}} {state},\quad "
+            rf"S = E_{{{state} \sim {law}}} {state} {state}^\top" + RATE_NOTE)
 
 
 MOMENT_LEGEND = moment_legend()
 
-def _letter(letter: tuple[Hashable, ...], index: dict[int, str], names: _Names) -> str:
+def _letter(letter: tuple[Hashable, ...], index: dict[int, str], notation: Notation) -> str:
     """A letter, its example index (the setting's) renamed to its average's index."""
     name, _kind, per_example, _random, moment, label = letter
-    b = names.index
+    b = notation.index
     sub = index.get(label, b) if isinstance(label, int) and label >= 0 else b
-    base = display_name(str(name), names.state, rate_name=names.rate_name, index=b)
+    base = display_name(str(name), notation.state_name, rate_name=notation.printing["rate_name"], index=b)
     if moment or not per_example:
         return base
     if base.endswith("_" + b):
@@ -61,11 +53,11 @@ def _letter(letter: tuple[Hashable, ...], index: dict[int, str], names: _Names) 
     return base.replace("_{" + b + "}", "_{" + sub + "}")
 
 
-def _component(comp: tuple[Hashable, ...], index: dict[int, str], names: _Names) -> str:
+def _component(comp: tuple[Hashable, ...], index: dict[int, str], notation: Notation) -> str:
     kind, body = comp
     if kind == "o":
-        return r"\lim_{" + (names.rate_name or r"\eta") + r" \rightarrow 0}(\cdots)"
-    letters = [_letter(x, index, names) for x in body]
+        return r"\lim_{" + notation.rate_name + r" \rightarrow 0}(\cdots)"
+    letters = [_letter(x, index, notation) for x in body]
     if kind == "s":
         return letters[0]
     if kind == "c":
@@ -73,40 +65,25 @@ def _component(comp: tuple[Hashable, ...], index: dict[int, str], names: _Names)
     return letters[0] + r"^\top " + " ".join(letters[1:])
 
 
-def _monomial(key: tuple[Hashable, ...], names: _Names) -> str:
-    b = names.index
+def _monomial(key: tuple[Hashable, ...], notation: Notation) -> str:
+    b = notation.index
     labels = sorted(
         {x[5] for comp in key if comp[0] != "o" for x in comp[1] if x[5] >= 0}
     )
     index = {lab: (b if len(labels) == 1 else f"{b}_{i + 1}") for i, lab in enumerate(labels)}
     prefix = "".join(f"E_{{{index[lab]}}} " for lab in labels)
-    return prefix + " ".join(_component(c, index, names) for c in key)
+    return prefix + " ".join(_component(c, index, notation) for c in key)
 
 
-@dataclass(frozen=True)
-class _Names:
-    """The setting's names: example index, state, and the rate's LaTeX (None: η)."""
-
-    index: str = "b"
-    state: str = r"\Delta\Phi"
-    rate_name: str | None = None
-
-
-def render_poly(p: Poly, *, index_name: str | None = None, rate_name: str | None = None,
-                state_name: str = r"\Delta\Phi") -> str:
-    """LaTeX for Σ coefficient · monomial (``0`` for the zero poly).
-
-    ``index_name``, ``rate_name`` and ``state_name`` are the setting's names of the example
-    index, the learning rate and the state (None: the lecture's b and η), as in
-    :attr:`derive.parse.notation.Notation.printing`: then S and m are the moments of the
-    setting's state.
-    """
+def render_poly(p: Poly, notation: Notation = LECTURE) -> str:
+    """LaTeX for Σ coefficient · monomial (``0`` for the zero poly), in the setting's names of the
+    example index, the learning rate and the state (S and m are the moments of that state)."""
     if p.is_zero():
         return "0"
-    names = _Names(index_name or "b", state_name, rate_name)
+    rate_name = notation.printing["rate_name"]
     out = ""
     for key, c in p.items():
-        mono = _monomial(key, names)
+        mono = _monomial(key, notation)
         negative = c.could_extract_minus_sign()
         size = -c if negative else c
         text = latex(size) if rate_name is None else lecture_latex(size, rate_name=rate_name)
@@ -117,8 +94,3 @@ def render_poly(p: Poly, *, index_name: str | None = None, rate_name: str | None
         out += (" " if out else "") + sign + term
     return out
 
-
-def render_in(p: Poly, notation: Notation) -> str:
-    """:func:`render_poly` in a setting's names (index, rate and state)."""
-    return render_poly(p, index_name=notation.printing["index_name"],
-                       rate_name=notation.printing["rate_name"], state_name=notation.state_name)

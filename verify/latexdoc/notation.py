@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from derive.printing import subscript
 from derive.proof import Proof
 from verify.results import ProofReport
 
@@ -80,7 +81,7 @@ def setting_rows(proof: Proof) -> list[tuple[str, str]]:
     """(symbol as math, its meaning as LaTeX text) for the symbols of the proof, in its names."""
     v = _Names.of(proof)
     x, law, rate, g, h = v.x, v.law, v.rate, v.g, v.h
-    b = v.b if len(v.b) == 1 else "{" + v.b + "}"  # as a subscript
+    b = subscript(v.b)
     return [
         (rf"E_{b} = \tfrac{{1}}{{n}} \textstyle\sum_{{{v.b}=1}}^{{n}}",
          r"the plain average over the $n$ training examples; the training loss is "
