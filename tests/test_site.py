@@ -22,7 +22,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.sitebuild import built_site
+from tests.sitebuild import built_site, require_mkdocs
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "docs" / "scripts"
@@ -217,6 +217,7 @@ def test_missing_mathjax_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_setup_blocks_run_and_fold() -> None:
+    require_mkdocs()  # the hooks are an MkDocs plugin module
     hooks = _script("hooks")
     page = type("Page", (), {"file": type("F", (), {"src_uri": "x.md"})()})()
     markdown = "# T\n\n```python setup\nx = 2\nprint(x)\n```\n\n```python\nprint(x + 1)\n```\n"
